@@ -1,0 +1,81 @@
+"""The app factory: the one place where settings, clock, database and Slack are wired."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.db import is_reachable, make_engine, make_sessions
+from bot.deps import Deps
+from bot.gateway import SlackGateway, make_client
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot holds: the engine to dispose of, the deps, the Bolt app."""
+
+    engine: AsyncEngine
+    deps: Deps
+    app: AsyncApp
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, verify_requests: bool = True
+) -> Runtime:
+    """Wire a bot; nothing is connected until the first request or job."""
+    engine = make_engine(settings.database_url)
+    client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    deps = Deps(
+        settings=settings,
+        clock=clock or SystemClock(),
+        sessions=make_sessions(engine),
+        slack=SlackGateway(client),
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=verify_requests,
+    )
+
+    async def provide_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        context["deps"] = deps
+        await next()
+
+    app.middleware(provide_deps)
+    handlers.register(app)
+    return Runtime(engine=engine, deps=deps, app=app)
+
+
+def asgi_app(runtime: Runtime) -> Starlette:
+    """The HTTP app: Slack requests at POST /slack/events, health at GET /healthz."""
+    slack = AsyncSlackRequestHandler(runtime.app)
+
+    async def slack_events(request: Request) -> Response:
+        return await slack.handle(request)
+
+    async def healthz(_request: Request) -> Response:
+        if await is_reachable(runtime.engine):
+            return JSONResponse({"ok": True, "database": "reachable"})
+        return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,155 @@
+"""The Slack gateway: the only place that calls the Web API. Errors become SlackRefusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.errors import SlackRefusal
+
+
+def make_client(*, token: str | None, base_url: str) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped links."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackGateway:
+    """Typed wrappers over the Web API calls the bot makes."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._channel_ids: dict[str, str] = {}
+
+    async def call(self, method: str, **args: Any) -> dict[str, Any]:
+        """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
+        # slack_sdk's named methods pick the encoding each method accepts (JSON or form).
+        send = getattr(self.client, method.replace(".", "_"))
+        try:
+            response = await send(**_drop_none(args))
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            raise SlackRefusal(
+                method, str(data.get("error", "unknown_error")), data.get("needed")
+            ) from None
+        except (aiohttp.ClientError, TimeoutError):
+            raise SlackRefusal(method, "unreachable") from None
+        assert isinstance(response.data, dict)
+        return response.data
+
+    async def create_channel(self, name: str, *, is_private: bool) -> dict[str, Any]:
+        """Create a channel; returns the conversation object."""
+        data = await self.call("conversations.create", name=name, is_private=is_private)
+        channel: dict[str, Any] = data["channel"]
+        return channel
+
+    async def invite(self, channel: str, users: list[str]) -> None:
+        """Invite people; those already in the channel are not an error."""
+        try:
+            await self.call("conversations.invite", channel=channel, users=",".join(users))
+        except SlackRefusal as refusal:
+            if refusal.error != "already_in_channel":
+                raise
+
+    async def set_topic(self, channel: str, topic: str) -> None:
+        """Set the channel topic."""
+        await self.call("conversations.setTopic", channel=channel, topic=topic)
+
+    async def post(
+        self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> str:
+        """Post a message; returns its ts."""
+        data = await self.call("chat.postMessage", channel=channel, text=text, blocks=blocks)
+        return str(data["ts"])
+
+    async def post_joining(
+        self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> tuple[str, str]:
+        """Post in a public channel, joining it first if the bot is not in it yet."""
+        channel_id = await self.resolve_channel(channel)
+        try:
+            return channel_id, await self.post(channel_id, text=text, blocks=blocks)
+        except SlackRefusal as refusal:
+            if refusal.error != "not_in_channel":
+                raise
+        await self.call("conversations.join", channel=channel_id)
+        return channel_id, await self.post(channel_id, text=text, blocks=blocks)
+
+    async def update(
+        self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Edit a message in place."""
+        await self.call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+
+    async def pin(self, channel: str, ts: str) -> None:
+        """Pin a message; already pinned is fine."""
+        try:
+            await self.call("pins.add", channel=channel, timestamp=ts)
+        except SlackRefusal as refusal:
+            if refusal.error != "already_pinned":
+                raise
+
+    async def respond(self, response_url: str, text: str) -> None:
+        """Answer the person privately through a response_url."""
+        webhook = AsyncWebhookClient(response_url, retry_handlers=self.client.retry_handlers)
+        response = await webhook.send(text=text, response_type="ephemeral")
+        if response.status_code != 200:
+            raise SlackRefusal("response_url", f"http_{response.status_code}")
+
+    async def tell(self, user: str, text: str, response_url: str | None = None) -> None:
+        """Answer a person privately: through the response_url if any, else by DM."""
+        if response_url:
+            try:
+                await self.respond(response_url, text)
+                return
+            except SlackRefusal:
+                pass  # expired or used up: a DM still reaches them
+        await self.post(user, text=text)
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal."""
+        await self.call("views.open", trigger_id=trigger_id, view=view)
+
+    async def resolve_channel(self, channel: str) -> str:
+        """Turn `#name` into a channel ID (looked up once, then remembered); IDs pass through."""
+        if not channel.startswith("#"):
+            return channel
+        name = channel[1:]
+        if name not in self._channel_ids:
+            cursor: str | None = None
+            while True:
+                data = await self.call(
+                    "conversations.list",
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=1000,
+                    cursor=cursor,
+                )
+                for found in data.get("channels", []):
+                    self._channel_ids[found["name"]] = found["id"]
+                cursor = data.get("response_metadata", {}).get("next_cursor") or None
+                if name in self._channel_ids or cursor is None:
+                    break
+        if name not in self._channel_ids:
+            raise SlackRefusal("conversations.list", "channel_not_found")
+        return self._channel_ids[name]
+
+
+def _drop_none(args: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in args.items() if value is not None}

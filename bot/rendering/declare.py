@@ -1,0 +1,104 @@
+"""The declare modal and the replies to the declarer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.commands import MAX_TITLE
+from bot.ids import BlockId, CallbackId
+from bot.severity import DEFAULT_POLICY, Severity
+from models import Incident
+
+MAX_DESCRIPTION = 2900
+PRIVATE = "private"
+
+
+def _severity_option(severity: Severity) -> Option:
+    level = DEFAULT_POLICY[severity]
+    return Option(value=severity.value, label=f"{severity.label} {level.name}: {level.description}")
+
+
+def declare_modal(
+    *, title: str, severity: Severity | None, response_url: str | None, channel_id: str | None
+) -> dict[str, Any]:
+    """The form `/incident` opens; the private metadata says where to answer the declarer."""
+    options = [_severity_option(s) for s in Severity]
+    view = View(
+        type="modal",
+        callback_id=CallbackId.DECLARE,
+        title="Declare an incident",
+        submit="Declare",
+        close="Cancel",
+        private_metadata=json.dumps({"response_url": response_url, "channel_id": channel_id}),
+        blocks=[
+            InputBlock(
+                block_id=BlockId.DECLARE_TITLE,
+                label="What is broken?",
+                element=PlainTextInputElement(
+                    action_id="value",
+                    initial_value=title or None,
+                    max_length=MAX_TITLE,
+                    placeholder="payments down",
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.DECLARE_SEVERITY,
+                label="Severity",
+                element=StaticSelectElement(
+                    action_id="value",
+                    options=options,
+                    initial_option=_severity_option(severity) if severity else None,
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.DECLARE_DESCRIPTION,
+                label="Description",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id="value", multiline=True, max_length=MAX_DESCRIPTION
+                ),
+            ),
+            InputBlock(
+                block_id=BlockId.DECLARE_PRIVATE,
+                label="Visibility",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id="value",
+                    options=[
+                        Option(
+                            value=PRIVATE,
+                            label="Private incident",
+                            description="Private channel, no announcement",
+                        )
+                    ],
+                ),
+            ),
+        ],
+    )
+    result: dict[str, Any] = view.to_dict()
+    return result
+
+
+def declared_message(incident: Incident) -> str:
+    """Tell the declarer where to go, and what Slack refused if anything."""
+    if incident.channel_id is None:
+        lines = [f"Incident #{incident.id} is recorded, but its channel could not be created:"]
+    else:
+        lines = [
+            f"Incident #{incident.id} is open in <#{incident.channel_id}>. "
+            "You are the Incident Commander until you hand over."
+        ]
+        if incident.setup_problems:
+            lines.append("Some of the set-up did not happen:")
+    lines += [f"• {p['step']}: {p['explanation']}" for p in incident.setup_problems]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Services: the domain decisions, each a verb, using models and the Slack gateway."""

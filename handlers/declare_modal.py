@@ -1,0 +1,47 @@
+"""The declare modal's submission."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.commands import UsageError, validate_title
+from bot.deps import Deps
+from bot.ids import BlockId, CallbackId
+from bot.rendering.declare import PRIVATE, declared_message
+from bot.services.declare import Declaration, declare_incident
+from bot.severity import Severity
+
+
+async def handle_declare_submission(
+    ack: AsyncAck, view: dict[str, Any], body: dict[str, Any], deps: Deps
+) -> None:
+    """Check the form, close it, declare, then tell the declarer where to go."""
+    values = view["state"]["values"]
+    try:
+        title = validate_title(values[BlockId.DECLARE_TITLE]["value"].get("value") or "")
+    except UsageError as error:
+        problem = error.message.split("\n\n")[0]
+        await ack(response_action="errors", errors={BlockId.DECLARE_TITLE: problem})
+        return
+    await ack()
+    severity = values[BlockId.DECLARE_SEVERITY]["value"]["selected_option"]["value"]
+    checked = values[BlockId.DECLARE_PRIVATE]["value"].get("selected_options") or []
+    declarer = body["user"]["id"]
+    declaration = Declaration(
+        severity=Severity(severity),
+        title=title,
+        declarer=declarer,
+        description=values[BlockId.DECLARE_DESCRIPTION]["value"].get("value") or None,
+        is_private=any(option["value"] == PRIVATE for option in checked),
+    )
+    incident = await declare_incident(deps, declaration)
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    await deps.slack.tell(declarer, declared_message(incident), metadata.get("response_url"))
+
+
+def register(app: AsyncApp) -> None:
+    """Listen for the declare modal."""
+    app.view(CallbackId.DECLARE)(handle_declare_submission)

@@ -1,0 +1,40 @@
+"""The one error handler: domain errors become a clear private answer; the rest is logged."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+
+from bot.deps import Deps
+from bot.errors import SlackRefusal, UserFacingError
+
+logger = logging.getLogger(__name__)
+
+
+def explain(error: Exception) -> str:
+    """What to tell the person about an error."""
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, SlackRefusal):
+        return f"Slack refused ({error.method}): {error.explanation}."
+    return "Something went wrong on the bot's side; it has been logged. Please try again."
+
+
+async def handle_error(
+    error: Exception, body: dict[str, Any], respond: AsyncRespond | None, deps: Deps | None
+) -> None:
+    """Tell the person who asked; log what they cannot fix."""
+    if not isinstance(error, UserFacingError):
+        logger.error("listener failed: %s", body.get("type") or body.get("command"), exc_info=error)
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if respond is not None and body.get("response_url"):
+        await respond(explain(error), response_type="ephemeral", replace_original=False)
+    elif deps is not None and user:
+        await deps.slack.tell(user, explain(error))
+
+
+def register(app: AsyncApp) -> None:
+    """Install the error handler."""
+    app.error(handle_error)
