@@ -33,9 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot import runner
 
-    run = {"serve": runner.serve, "socket": runner.socket, "migrate": runner.migrate_only}[
-        args.command
-    ]
+    run = {
+        "serve": runner.serve_http,
+        "socket": runner.serve_socket_mode,
+        "migrate": runner.migrate_only,
+    }[args.command]
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(settings))
     return 0

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+from dataclasses import dataclass
+
 import uvicorn
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
+from starlette.applications import Starlette
 
 from bot.app import asgi_app, build_runtime
 from bot.db import make_engine, migrate
@@ -19,7 +24,7 @@ async def migrate_only(settings: Settings) -> None:
         await engine.dispose()
 
 
-async def serve(settings: Settings) -> None:
+async def serve_http(settings: Settings) -> None:
     """Migrate, then serve Slack's requests on 0.0.0.0:$PORT until stopped."""
     runtime = build_runtime(settings)
     try:
@@ -32,7 +37,7 @@ async def serve(settings: Settings) -> None:
         await runtime.close()
 
 
-async def socket(settings: Settings) -> None:
+async def serve_socket_mode(settings: Settings) -> None:
     """Migrate, then take Slack's requests over Socket Mode until stopped."""
     runtime = build_runtime(settings, verify_requests=False)
     try:
@@ -41,3 +46,31 @@ async def socket(settings: Settings) -> None:
         await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         await runtime.close()
+
+
+@dataclass
+class BackgroundServer:
+    """An ASGI app served by uvicorn on a task of the running loop."""
+
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    url: str
+
+    async def stop(self) -> None:
+        """Stop serving and wait until the server is down."""
+        self.server.should_exit = True
+        await self.task
+
+
+async def serve_in_background(app: Starlette, *, host: str = "127.0.0.1") -> BackgroundServer:
+    """Serve an app on a free local port (for the demo and the tests)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    task = asyncio.get_running_loop().create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    return BackgroundServer(server=server, task=task, url=f"http://{host}:{port}")

@@ -1,0 +1,91 @@
+"""Every HTTP request from Slack is verified; help, mentions and health answer."""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+
+import httpx
+import pytest
+
+from bot.app import asgi_app, build_runtime
+from bot.commands import SUBCOMMANDS
+from emulator import SlackEmulator
+from tests.conftest import RunningBot, bot_settings
+from tests.helpers import ephemeral_for, slash
+
+
+def command_body() -> bytes:
+    """A slash command body as Slack would send it."""
+    return urllib.parse.urlencode(
+        {
+            "command": "/incident",
+            "text": "sev1 forged",
+            "user_id": "U0ALICE",
+            "channel_id": "C0",
+            "team_id": "T0TEAM",
+            "response_url": "http://127.0.0.1:1/x",
+            "trigger_id": "1.2.3",
+        }
+    ).encode()
+
+
+@pytest.mark.parametrize("kind", ["forged", "stale", "missing"])
+async def test_requests_that_do_not_carry_a_valid_fresh_signature_are_refused(
+    emu: SlackEmulator, bot: RunningBot, kind: str
+) -> None:
+    body = command_body()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if kind == "forged":
+        headers.update(emu.signed_headers(body))
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    elif kind == "stale":
+        headers.update(emu.signed_headers(body, timestamp=int(time.time()) - 6 * 60))
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"{bot.url}/slack/events", content=body, headers=headers)
+    assert response.status_code == 401
+    assert emu.calls_to("conversations.create") == []
+
+
+async def test_help_lists_every_subcommand(emu: SlackEmulator, bot: RunningBot) -> None:
+    await slash(emu, "help")
+    answer = await ephemeral_for(emu)
+    for form, meaning in SUBCOMMANDS:
+        assert f"`{form}` — {meaning}" in answer.text
+
+
+async def test_mentioning_the_bot_answers_with_help_in_the_thread(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    incidents = emu.channel_by_name("incidents")
+    assert incidents is not None
+    emu.deliver_events = False
+    message = await emu.user_posts(incidents.id, "U0ALICE", "<@U0BOT> what can you do?")
+    await emu.send_event(
+        {
+            "type": "app_mention",
+            "user": "U0ALICE",
+            "text": message.text,
+            "ts": message.ts,
+            "channel": incidents.id,
+            "event_ts": message.ts,
+        }
+    )
+    await emu.wait_for(lambda: len(message.replies) == 1)
+    assert "/incident help" in message.replies[0].text
+
+
+async def test_health_reports_ok_when_the_database_answers(bot: RunningBot) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{bot.url}/healthz")
+    assert (response.status_code, response.json()["database"]) == (200, "reachable")
+
+
+async def test_health_reports_503_when_the_database_is_unreachable(emu: SlackEmulator) -> None:
+    settings = bot_settings(emu, "postgresql://postgres@127.0.0.1:9/nowhere")
+    runtime = build_runtime(settings)
+    transport = httpx.ASGITransport(app=asgi_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        response = await client.get("/healthz")
+    await runtime.close()
+    assert (response.status_code, response.json()["database"]) == (503, "unreachable")
