@@ -1,0 +1,132 @@
+"""The real entry points: `python -m bot serve` as a process, and the Socket Mode runner."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
+
+from bot.app import build_runtime
+from bot.db import migrate
+from emulator import SlackEmulator
+from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, bot_settings
+from tests.helpers import CHANNEL_NAME, ephemeral_for, incident_channel, slash
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def served(emu: SlackEmulator, database_url: str, cwd: Path) -> AsyncIterator[str]:
+    """Run `python -m bot serve` pointed at the emulator until the block ends."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emu.api_url,
+        "DATABASE_URL": database_url.replace("+aiosqlite", "").replace("+asyncpg", ""),
+        "INCIDENT_ANNOUNCE_CHANNEL": "#incidents",
+        "PORT": str(port),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"{url}/healthz")).status_code == 200:
+                        break
+                assert process.returncode is None, await process.stderr.read()  # type: ignore[union-attr]
+                await asyncio.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_python_m_bot_serve_declares_an_incident_end_to_end(
+    emu: SlackEmulator, database_url: str, tmp_path: Path
+) -> None:
+    async with served(emu, database_url, tmp_path) as url:
+        emu.bot_url = f"{url}/slack/events"
+        await slash(emu, "sev1 payments down")
+        channel = await incident_channel(emu)
+        answer = await ephemeral_for(emu)
+        await emu.wait_for(lambda: len(channel.pins) == 1)
+        announcements = emu.channel_by_name("incidents")
+        assert announcements is not None
+        await emu.wait_for(lambda: len(announcements.messages) == 1)
+    assert f"<#{channel.id}>" in answer.text
+    assert "U0ALICE" in channel.members
+    assert "Investigating" in channel.topic
+    assert channel.pins == [channel.messages[0].ts]
+
+    runtime = build_runtime(bot_settings(emu, database_url))
+    async with runtime.deps.sessions() as session:
+        from models import incidents
+
+        incident = await incidents.get_by_channel(session=session, channel_id=channel.id)
+    await runtime.close()
+    assert incident is not None
+    assert (incident.channel_name, incident.card_ts) == (CHANNEL_NAME, channel.pins[0])
+    assert incident.announcement_ts == announcements.messages[0].ts
+
+
+async def test_serve_without_configuration_prints_one_line_and_exits(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=env,
+        cwd=tmp_path,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, error = await process.communicate()
+    assert process.returncode == 2
+    assert error.decode() == (
+        "Configuration error: SLACK_BOT_TOKEN is required to serve (the bot token, xoxb-…)\n"
+    )
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_socket_mode_runner_declares_over_the_websocket(
+    emu: SlackEmulator, database_url: str
+) -> None:
+    settings = bot_settings(emu, database_url, SLACK_APP_TOKEN=APP_TOKEN)
+    runtime = build_runtime(settings, verify_requests=False)
+    await migrate(runtime.engine)
+    handler = AsyncSocketModeHandler(runtime.app, app_token=APP_TOKEN)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    try:
+        await emu.wait_for_socket()
+        await slash(emu, "sev1 payments down")
+        channel = await incident_channel(emu)
+        answer = await ephemeral_for(emu)
+        assert f"<#{channel.id}>" in answer.text
+        assert emu.calls_to("apps.connections.open")
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await runtime.close()

@@ -1,0 +1,66 @@
+"""Docs and manifest kept honest: every subcommand documented, every action and event handled,
+every Web API method the bot calls covered by a scope the manifest asks for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.commands import SUBCOMMANDS
+from bot.ids import ActionId
+from bot.rendering.help import help_text
+from bot.settings import Settings
+from emulator import SlackEmulator
+from tests.conftest import RunningBot
+from tests.helpers import ephemeral_for, slash
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = json.loads((ROOT / "manifest.json").read_text())
+README = (ROOT / "README.md").read_text()
+REFERENCE = ROOT / "emulator" / "reference" / "methods"
+
+
+def test_every_subcommand_is_in_help_and_the_readme() -> None:
+    for form, meaning in SUBCOMMANDS:
+        assert f"`{form}` — {meaning}" in help_text()
+        assert f"`{form}`" in README, f"README lacks {form}"
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    for field in Settings.model_fields.values():
+        assert f"`{field.alias}`" in README
+
+
+def test_every_action_id_has_a_listener() -> None:
+    text = "".join(p.read_text() for p in (ROOT / "handlers").glob("*.py"))
+    for action in ActionId:
+        assert f"ActionId.{action.name}" in text, f"no listener for {action}"
+
+
+def test_every_manifest_event_has_a_listener() -> None:
+    text = "".join(p.read_text() for p in (ROOT / "handlers").glob("*.py"))
+    for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
+        assert f'app.event("{event}")' in text, f"no listener for {event}"
+
+
+def test_the_manifest_posts_everything_to_the_one_endpoint() -> None:
+    command = MANIFEST["features"]["slash_commands"][0]
+    assert command["command"] == "/incident"
+    urls = {
+        command["url"],
+        MANIFEST["settings"]["event_subscriptions"]["request_url"],
+        MANIFEST["settings"]["interactivity"]["request_url"],
+    }
+    assert urls == {"https://YOUR-HOST/slack/events"}
+
+
+async def test_every_method_the_bot_calls_is_granted_by_a_manifest_scope(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    await slash(emu, "sev1 payments down")
+    await ephemeral_for(emu)
+    granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    for method in {call.method for call in emu.calls}:
+        scopes = json.loads((REFERENCE / f"{method}.json").read_text())["scope"].get("bot")
+        if scopes:
+            assert granted & set(scopes), f"{method} needs one of {scopes}"
