@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -19,6 +20,27 @@ from bot.db import is_reachable, make_engine, make_sessions
 from bot.deps import Deps
 from bot.gateway import SlackGateway, make_client
 from bot.settings import Settings
+
+
+class StickyAck(AsyncAck):
+    """An ack that, once given, stays given.
+
+    When a listener raises after acking, Bolt's runner (slack_bolt/listener/asyncio_runner.py)
+    sets `ack.response` back to None; if its 10 ms poll had not seen the ack yet, Slack gets a
+    404 instead of the 200 it was owed, and the error handler's answer is lost.
+    """
+
+    _response: BoltResponse | None = None
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        """The response given by the first ack()."""
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if self._response is None:
+            self._response = value
 
 
 @dataclass
@@ -54,6 +76,7 @@ def build_runtime(
 
     async def provide_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         context["deps"] = deps
+        context["ack"] = StickyAck()
         await next()
 
     app.middleware(provide_deps)

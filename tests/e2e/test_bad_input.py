@@ -44,10 +44,7 @@ async def test_a_title_full_of_mentions_and_markup_never_pings_or_forges_a_menti
     await ephemeral_for(emu)
 
     card = channel.messages[0]
-    assert block(card.blocks, BlockId.CARD_HEADER)["text"] == {
-        "type": "plain_text",
-        "text": title,
-    }
+    assert block(card.blocks, BlockId.CARD_HEADER)["text"]["text"] == title
     assert "&lt;!channel&gt;" in card.text
     assert "&lt;!channel&gt;" in channel.topic
     announcements = emu.channel_by_name("incidents")

@@ -60,6 +60,7 @@ async def test_mentioning_the_bot_answers_with_help_in_the_thread(
     incidents = emu.channel_by_name("incidents")
     assert incidents is not None
     emu.deliver_events = False
+    incidents.members.add("U0BOT")
     message = await emu.user_posts(incidents.id, "U0ALICE", "<@U0BOT> what can you do?")
     await emu.send_event(
         {

@@ -15,10 +15,11 @@ import pytest
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 
 from bot.app import build_runtime
+from bot.clock import FrozenClock
 from bot.db import migrate
 from emulator import SlackEmulator
-from tests.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, bot_settings
-from tests.helpers import CHANNEL_NAME, ephemeral_for, incident_channel, slash
+from tests.conftest import APP_TOKEN, BOT_TOKEN, DECLARED_AT, SIGNING_SECRET, bot_settings
+from tests.helpers import ephemeral_for, incident_channel, slash
 
 
 def _free_port() -> int:
@@ -40,6 +41,7 @@ async def served(emu: SlackEmulator, database_url: str, cwd: Path) -> AsyncItera
         "INCIDENT_ANNOUNCE_CHANNEL": "#incidents",
         "PORT": str(port),
     }
+    log = (cwd / "bot.log").open("wb")
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -48,7 +50,7 @@ async def served(emu: SlackEmulator, database_url: str, cwd: Path) -> AsyncItera
         env=env,
         cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -57,12 +59,13 @@ async def served(emu: SlackEmulator, database_url: str, cwd: Path) -> AsyncItera
                 with contextlib.suppress(httpx.TransportError):
                     if (await client.get(f"{url}/healthz")).status_code == 200:
                         break
-                assert process.returncode is None, await process.stderr.read()  # type: ignore[union-attr]
+                assert process.returncode is None, (cwd / "bot.log").read_text()
                 await asyncio.sleep(0.05)
         yield url
     finally:
         process.terminate()
         await process.wait()
+        log.close()
 
 
 async def test_python_m_bot_serve_declares_an_incident_end_to_end(
@@ -71,7 +74,10 @@ async def test_python_m_bot_serve_declares_an_incident_end_to_end(
     async with served(emu, database_url, tmp_path) as url:
         emu.bot_url = f"{url}/slack/events"
         await slash(emu, "sev1 payments down")
-        channel = await incident_channel(emu)
+        await emu.wait_for(lambda: emu.calls_to("conversations.create"))
+        name = emu.calls_to("conversations.create")[0].args["name"]
+        assert name.startswith("incident-") and name.endswith("-payments-down")
+        channel = await incident_channel(emu, name)
         answer = await ephemeral_for(emu)
         await emu.wait_for(lambda: len(channel.pins) == 1)
         announcements = emu.channel_by_name("incidents")
@@ -89,7 +95,7 @@ async def test_python_m_bot_serve_declares_an_incident_end_to_end(
         incident = await incidents.get_by_channel(session=session, channel_id=channel.id)
     await runtime.close()
     assert incident is not None
-    assert (incident.channel_name, incident.card_ts) == (CHANNEL_NAME, channel.pins[0])
+    assert (incident.channel_name, incident.card_ts) == (name, channel.pins[0])
     assert incident.announcement_ts == announcements.messages[0].ts
 
 
@@ -116,14 +122,17 @@ async def test_the_socket_mode_runner_declares_over_the_websocket(
     emu: SlackEmulator, database_url: str
 ) -> None:
     settings = bot_settings(emu, database_url, SLACK_APP_TOKEN=APP_TOKEN)
-    runtime = build_runtime(settings, verify_requests=False)
+    runtime = build_runtime(settings, clock=FrozenClock(DECLARED_AT), verify_requests=False)
     await migrate(runtime.engine)
     handler = AsyncSocketModeHandler(runtime.app, app_token=APP_TOKEN)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
         await emu.wait_for_socket()
         await slash(emu, "sev1 payments down")
-        channel = await incident_channel(emu)
+        await emu.wait_for(lambda: emu.calls_to("conversations.create"))
+        name = emu.calls_to("conversations.create")[0].args["name"]
+        assert name.startswith("incident-") and name.endswith("-payments-down")
+        channel = await incident_channel(emu, name)
         answer = await ephemeral_for(emu)
         assert f"<#{channel.id}>" in answer.text
         assert emu.calls_to("apps.connections.open")

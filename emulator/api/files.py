@@ -1,0 +1,82 @@
+"""External file uploads (files.getUploadURLExternal + upload + complete) and canvases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.api.chat import postable
+from emulator.api.registry import ApiError, Call, method
+from emulator.state import BOT_USER_ID, TEAM_DOMAIN, Canvas, StoredFile
+
+CANVAS_LIMIT = 1_048_576
+
+
+def file_json(f: StoredFile) -> dict[str, Any]:
+    """Return a file object."""
+    return {
+        "id": f.id,
+        "name": f.name,
+        "title": f.title or f.name,
+        "size": len(f.content or b""),
+        "user": BOT_USER_ID,
+        "channels": list(f.channels),
+        "permalink": f"https://{TEAM_DOMAIN}.slack.com/files/{BOT_USER_ID}/{f.id}/{f.name}",
+    }
+
+
+@method("files.getUploadURLExternal")
+async def files_get_upload_url_external(call: Call) -> dict[str, Any]:
+    """Reserve a file id and hand out the URL to POST its bytes to."""
+    length = call.number("length", 0)
+    if length <= 0:
+        raise ApiError("invalid_arguments")
+    f = StoredFile(call.emu.workspace.ids.new("F"), call.text("filename") or "file", length)
+    call.emu.workspace.files[f.id] = f
+    return {"upload_url": f"{call.emu.base_url}/upload/{f.id}", "file_id": f.id}
+
+
+@method("files.completeUploadExternal")
+async def files_complete_upload_external(call: Call) -> dict[str, Any]:
+    """Finish uploads and share the files in a channel as one message."""
+    entries = call.decoded("files")
+    if not isinstance(entries, list) or not entries:
+        raise ApiError("invalid_arguments")
+    stored = []
+    for entry in entries:
+        f = call.emu.workspace.files.get(str((entry or {}).get("id")))
+        if f is None or f.content is None:
+            raise ApiError("file_not_found")
+        f.title = entry.get("title") or f.name
+        stored.append(f)
+    targets = call.ids("channels") or ([call.text("channel_id")] if call.text("channel_id") else [])
+    for target in targets:
+        chan = postable(call, target)
+        for f in stored:
+            f.channels.append(chan.id)
+        call.emu.store_message(
+            chan,
+            BOT_USER_ID,
+            call.text("initial_comment", "") or "",
+            None,
+            call.text("thread_ts"),
+            files=[file_json(f) for f in stored],
+        )
+    return {"files": [{"id": f.id, "title": f.title} for f in stored]}
+
+
+@method("canvases.create")
+async def canvases_create(call: Call) -> dict[str, Any]:
+    """Store a canvas's markdown (optionally tabbed in a channel)."""
+    content = call.decoded("document_content", "canvas_creation_failed") or {}
+    if not isinstance(content, dict) or content.get("type", "markdown") != "markdown":
+        raise ApiError("canvas_creation_failed")
+    markdown = str(content.get("markdown", ""))
+    if len(markdown) > CANVAS_LIMIT:
+        raise ApiError("canvas_creation_failed")
+    channel_id = call.text("channel_id")
+    if channel_id and channel_id not in call.emu.channels:
+        raise ApiError("canvas_creation_failed", detail=f"channel {channel_id} not found")
+    canvas = Canvas(call.emu.workspace.ids.new("F"), call.text("title", "") or "", markdown)
+    canvas.channel_id = channel_id
+    call.emu.workspace.canvases[canvas.id] = canvas
+    return {"canvas_id": canvas.id}

@@ -1,0 +1,189 @@
+"""Drive the app the way Slack does: signed HTTP requests, or envelopes over Socket Mode."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import httpx
+
+from emulator.interactions import VERIFICATION_TOKEN, slash_form
+from emulator.responses import apply_response
+from emulator.socket_mode import AckResult
+from emulator.state import APP_ID, BOT_USER_ID, TEAM_ID, Channel, ResponseTarget
+
+if TYPE_CHECKING:
+    from emulator.core import SlackEmulator
+
+Delivery = httpx.Response | AckResult
+
+
+class Driver:
+    """Slack → app delivery; mixed into SlackEmulator."""
+
+    def signed_headers(
+        self: SlackEmulator, body: bytes, timestamp: int | None = None
+    ) -> dict[str, str]:
+        """Return Slack's signature headers for a request body."""
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        base = b"v0:" + ts.encode() + b":" + body
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+    @property
+    def socket_connected(self: SlackEmulator) -> bool:
+        """Tell whether a Socket Mode client is connected."""
+        return self.socket.connected
+
+    async def wait_for_socket(self: SlackEmulator, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until a Socket Mode client is connected."""
+        await self.wait_for(lambda: self.socket.connected, timeout, "(socket mode connection)")
+
+    def _http_client(self: SlackEmulator) -> httpx.AsyncClient:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=3.0, transport=self.bot_transport)
+        return self._http
+
+    async def _post(
+        self: SlackEmulator, body: bytes, content_type: str, extra: dict[str, str] | None = None
+    ) -> httpx.Response:
+        if not self.bot_url:
+            raise RuntimeError("nothing to deliver to: set emu.bot_url or connect Socket Mode")
+        headers = {"Content-Type": content_type, **self.signed_headers(body), **(extra or {})}
+        try:
+            client = self._http_client()
+            return await client.post(
+                self.bot_url, content=body, headers=headers, timeout=self.ack_timeout
+            )
+        except httpx.TimeoutException:
+            self.violation(f"the app did not answer {self.bot_url} within 3 s")
+            return httpx.Response(504, text="operation_timeout")
+
+    async def deliver(
+        self: SlackEmulator,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        accepts_response_payload: bool = False,
+        http_extra: dict[str, str] | None = None,
+        socket_extra: dict[str, Any] | None = None,
+    ) -> Delivery:
+        """Deliver a payload over Socket Mode when connected, else as a signed HTTP request."""
+        if self.socket.connected:
+            return await self.socket.deliver(
+                kind, payload, accepts_response_payload=accepts_response_payload, extra=socket_extra
+            )
+        if kind == "events_api":
+            body = json.dumps(payload).encode()
+            return await self._post(body, "application/json", http_extra)
+        if kind == "slash_commands":
+            return await self._post(
+                urlencode(payload).encode(), "application/x-www-form-urlencoded"
+            )
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return await self._post(body, "application/x-www-form-urlencoded")
+
+    def _user(self: SlackEmulator, user: str) -> Any:
+        if user not in self.users:
+            raise ValueError(f"no user {user}")
+        return self.users[user]
+
+    def _chan(self: SlackEmulator, channel: str | None) -> Channel:
+        chan = self.channels.get(channel or "C0GENERAL") or self.channel_by_name(channel or "")
+        if chan is None:
+            raise ValueError(f"no channel {channel}")
+        return chan
+
+    async def slash_command(
+        self: SlackEmulator,
+        command: str,
+        text: str = "",
+        *,
+        user: str = "U0ALICE",
+        channel: str | None = None,
+    ) -> Delivery:
+        """Send a slash command; an ack body is shown to the user like Slack shows it."""
+        chan, who = self._chan(channel), self._user(user)
+        response_url = self.issue_response_url(chan.id, who.id)
+        form = slash_form(command, text, who, chan, response_url, self.issue_trigger(who.id))
+        resp = await self.deliver("slash_commands", form, accepts_response_payload=True)
+        await self._apply_ack_body(resp, chan.id, who.id)
+        return resp
+
+    async def _apply_ack_body(self: SlackEmulator, resp: Delivery, channel: str, user: str) -> None:
+        if resp.status_code != 200 or not resp.text.strip():
+            return
+        try:
+            payload = resp.json()
+        except ValueError:
+            payload = {"text": resp.text}
+        if isinstance(payload, dict) and (payload.get("text") or payload.get("blocks")):
+            apply_response(self, ResponseTarget(channel, user), payload, source="ack")
+
+    async def send_event(
+        self: SlackEmulator,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str | None = None,
+    ) -> Delivery:
+        """Send an Events API event_callback (retries reuse the event_id)."""
+        event = dict(event)
+        event.setdefault("event_ts", f"{time.time():.6f}")
+        envelope = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": TEAM_ID,
+            "context_team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+            "event_context": f"4-{uuid.uuid4().hex}",
+        }
+        self.events.append(envelope)
+        http_extra = {}
+        if retry_num is not None:
+            http_extra = {"X-Slack-Retry-Num": str(retry_num)}
+            http_extra["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
+        socket_extra = {"retry_attempt": retry_num or 0, "retry_reason": retry_reason or ""}
+        return await self.deliver(
+            "events_api", envelope, http_extra=http_extra, socket_extra=socket_extra
+        )
+
+    def _can_deliver(self: SlackEmulator) -> bool:
+        return self.deliver_events and (self.socket.connected or bool(self.bot_url))
+
+    async def deliver_event(
+        self: SlackEmulator, event: dict[str, Any], chan: Channel | None
+    ) -> None:
+        """Deliver an event the app would receive (only for channels the bot is in)."""
+        if chan is not None and BOT_USER_ID not in chan.members:
+            return
+        if self._can_deliver():
+            await self.send_event(event)
+
+    def emit(self: SlackEmulator, event: dict[str, Any], chan: Channel | None = None) -> None:
+        """Deliver, in the background, an event a Web API call caused (if deliver_api_events)."""
+        if (
+            self.deliver_api_events
+            and self._can_deliver()
+            and (chan is None or BOT_USER_ID in chan.members)
+        ):
+            self.in_background(self.deliver_event(event, chan))
