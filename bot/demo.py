@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ BOT_TOKEN = "xoxb-demo"
 
 async def run_demo() -> int:
     """Start the emulator and the bot, play an incident, print what people would see."""
+    logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="incident-demo-") as folder:
         database = Path(folder) / "incidents.db"
         async with SlackEmulator(signing_secret=SECRET, bot_token=BOT_TOKEN) as emu:

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.api.conversations import add_member
 from emulator.api.shapes import message_json
+from emulator.driver import Driver
 from emulator.state import BOT_USER_ID, TEAM_ID, Channel, Message
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    pass
 
 
 def channel_type(chan: Channel) -> str:
@@ -19,24 +20,24 @@ def channel_type(chan: Channel) -> str:
     return "im" if chan.is_im else "group" if chan.is_private else "channel"
 
 
-class UserActions:
-    """Human actions; mixed into SlackEmulator."""
+class UserActions(Driver):
+    """Human actions that change the workspace and deliver events."""
 
-    def _member_chan(self: SlackEmulator, channel: str, user: str) -> Channel:
+    def _member_chan(self, channel: str, user: str) -> Channel:
         chan = self._chan(channel)
         self._user(user)
         if user not in chan.members:
             raise ValueError(f"{user} is not a member of {chan.id}; Slack would not let them act")
         return chan
 
-    def _message(self: SlackEmulator, channel: str, ts: str) -> Message:
+    def _message(self, channel: str, ts: str) -> Message:
         msg = self.find_message(channel, ts)
         if msg is None:
             raise ValueError(f"no message {ts} in {channel}")
         return msg
 
     async def user_posts(
-        self: SlackEmulator, channel: str, user: str, text: str, thread_ts: str | None = None
+        self, channel: str, user: str, text: str, thread_ts: str | None = None
     ) -> Message:
         """Post a message as a person; deliver message (and app_mention) events."""
         chan = self._member_chan(channel, user)
@@ -63,9 +64,7 @@ class UserActions:
             await self.deliver_event({**mention, "type": "app_mention"}, chan)
         return msg
 
-    def _reaction_event(
-        self: SlackEmulator, kind: str, msg: Message, user: str, name: str
-    ) -> dict[str, Any]:
+    def _reaction_event(self, kind: str, msg: Message, user: str, name: str) -> dict[str, Any]:
         return {
             "type": kind,
             "user": user,
@@ -75,7 +74,7 @@ class UserActions:
             "event_ts": f"{time.time():.6f}",
         }
 
-    async def user_reacts(self: SlackEmulator, channel: str, ts: str, user: str, name: str) -> None:
+    async def user_reacts(self, channel: str, ts: str, user: str, name: str) -> None:
         """Add a person's reaction; deliver reaction_added."""
         chan = self._member_chan(channel, user)
         msg = self._message(chan.id, ts)
@@ -84,9 +83,7 @@ class UserActions:
             users.append(user)
         await self.deliver_event(self._reaction_event("reaction_added", msg, user, name), chan)
 
-    async def user_unreacts(
-        self: SlackEmulator, channel: str, ts: str, user: str, name: str
-    ) -> None:
+    async def user_unreacts(self, channel: str, ts: str, user: str, name: str) -> None:
         """Remove a person's reaction; deliver reaction_removed."""
         chan = self._member_chan(channel, user)
         msg = self._message(chan.id, ts)
@@ -98,7 +95,7 @@ class UserActions:
             del msg.reactions[name.strip(":")]
         await self.deliver_event(self._reaction_event("reaction_removed", msg, user, name), chan)
 
-    async def user_pins(self: SlackEmulator, channel: str, ts: str, user: str) -> None:
+    async def user_pins(self, channel: str, ts: str, user: str) -> None:
         """Pin a message as a person; deliver pin_added."""
         chan = self._member_chan(channel, user)
         msg = self._message(chan.id, ts)
@@ -120,7 +117,7 @@ class UserActions:
         }
         await self.deliver_event(event, chan)
 
-    async def user_joins(self: SlackEmulator, channel: str, user: str) -> None:
+    async def user_joins(self, channel: str, user: str) -> None:
         """Make a person join a channel; deliver member_joined_channel."""
         chan = self._chan(channel)
         self._user(user)
@@ -130,7 +127,7 @@ class UserActions:
             raise ValueError(f"{chan.id} is private: someone must invite {user}")
         await self.deliver_event(add_member(self, chan, user), chan)
 
-    async def user_opens_home(self: SlackEmulator, user: str) -> None:
+    async def user_opens_home(self, user: str) -> None:
         """Open the app's Home tab as a person; deliver app_home_opened."""
         self._user(user)
         home = next((v for v in self.views.values() if v.type == "home" and v.user == user), None)

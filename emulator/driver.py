@@ -12,23 +12,22 @@ from urllib.parse import urlencode
 
 import httpx
 
+from emulator.base import EmulatorBase
 from emulator.interactions import VERIFICATION_TOKEN, slash_form
 from emulator.responses import apply_response
 from emulator.socket_mode import AckResult
 from emulator.state import APP_ID, BOT_USER_ID, TEAM_ID, Channel, ResponseTarget
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    pass
 
 Delivery = httpx.Response | AckResult
 
 
-class Driver:
-    """Slack → app delivery; mixed into SlackEmulator."""
+class Driver(EmulatorBase):
+    """Slack → app delivery over HTTP or Socket Mode."""
 
-    def signed_headers(
-        self: SlackEmulator, body: bytes, timestamp: int | None = None
-    ) -> dict[str, str]:
+    def signed_headers(self, body: bytes, timestamp: int | None = None) -> dict[str, str]:
         """Return Slack's signature headers for a request body."""
         ts = str(int(time.time()) if timestamp is None else timestamp)
         base = b"v0:" + ts.encode() + b":" + body
@@ -36,21 +35,21 @@ class Driver:
         return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
     @property
-    def socket_connected(self: SlackEmulator) -> bool:
+    def socket_connected(self) -> bool:
         """Tell whether a Socket Mode client is connected."""
         return self.socket.connected
 
-    async def wait_for_socket(self: SlackEmulator, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_for_socket(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until a Socket Mode client is connected."""
         await self.wait_for(lambda: self.socket.connected, timeout, "(socket mode connection)")
 
-    def _http_client(self: SlackEmulator) -> httpx.AsyncClient:
+    def _http_client(self) -> httpx.AsyncClient:
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=3.0, transport=self.bot_transport)
         return self._http
 
     async def _post(
-        self: SlackEmulator, body: bytes, content_type: str, extra: dict[str, str] | None = None
+        self, body: bytes, content_type: str, extra: dict[str, str] | None = None
     ) -> httpx.Response:
         if not self.bot_url:
             raise RuntimeError("nothing to deliver to: set emu.bot_url or connect Socket Mode")
@@ -65,7 +64,7 @@ class Driver:
             return httpx.Response(504, text="operation_timeout")
 
     async def deliver(
-        self: SlackEmulator,
+        self,
         kind: str,
         payload: dict[str, Any],
         *,
@@ -88,19 +87,8 @@ class Driver:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return await self._post(body, "application/x-www-form-urlencoded")
 
-    def _user(self: SlackEmulator, user: str) -> Any:
-        if user not in self.users:
-            raise ValueError(f"no user {user}")
-        return self.users[user]
-
-    def _chan(self: SlackEmulator, channel: str | None) -> Channel:
-        chan = self.channels.get(channel or "C0GENERAL") or self.channel_by_name(channel or "")
-        if chan is None:
-            raise ValueError(f"no channel {channel}")
-        return chan
-
     async def slash_command(
-        self: SlackEmulator,
+        self,
         command: str,
         text: str = "",
         *,
@@ -115,7 +103,7 @@ class Driver:
         await self._apply_ack_body(resp, chan.id, who.id)
         return resp
 
-    async def _apply_ack_body(self: SlackEmulator, resp: Delivery, channel: str, user: str) -> None:
+    async def _apply_ack_body(self, resp: Delivery, channel: str, user: str) -> None:
         if resp.status_code != 200 or not resp.text.strip():
             return
         try:
@@ -126,7 +114,7 @@ class Driver:
             apply_response(self, ResponseTarget(channel, user), payload, source="ack")
 
     async def send_event(
-        self: SlackEmulator,
+        self,
         event: dict[str, Any],
         *,
         event_id: str | None = None,
@@ -167,19 +155,17 @@ class Driver:
             "events_api", envelope, http_extra=http_extra, socket_extra=socket_extra
         )
 
-    def _can_deliver(self: SlackEmulator) -> bool:
+    def _can_deliver(self) -> bool:
         return self.deliver_events and (self.socket.connected or bool(self.bot_url))
 
-    async def deliver_event(
-        self: SlackEmulator, event: dict[str, Any], chan: Channel | None
-    ) -> None:
+    async def deliver_event(self, event: dict[str, Any], chan: Channel | None) -> None:
         """Deliver an event the app would receive (only for channels the bot is in)."""
         if chan is not None and BOT_USER_ID not in chan.members:
             return
         if self._can_deliver():
             await self.send_event(event)
 
-    def emit(self: SlackEmulator, event: dict[str, Any], chan: Channel | None = None) -> None:
+    def emit(self, event: dict[str, Any], chan: Channel | None = None) -> None:
         """Deliver, in the background, an event a Web API call caused (if deliver_api_events)."""
         if (
             self.deliver_api_events

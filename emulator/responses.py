@@ -8,14 +8,14 @@ from emulator.blocks import MESSAGE_TEXT_LIMIT, check_blocks, with_ids
 from emulator.state import BOT_USER_ID, Ephemeral
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
     from emulator.state import ResponseTarget
 
 RESPONSE_URL_USES = 5
 
 
 def apply_response(
-    emu: SlackEmulator, target: ResponseTarget, payload: Any, *, source: str
+    emu: EmulatorBase, target: ResponseTarget, payload: Any, *, source: str
 ) -> str | None:
     """Apply a response payload; return the error Slack would answer with, or None."""
     if not isinstance(payload, dict):

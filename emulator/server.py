@@ -16,7 +16,7 @@ from emulator.responses import apply_response
 from emulator.webapi import Incoming, handle_call
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
 
 
 async def _read_request(request: Request) -> Incoming:
@@ -48,7 +48,7 @@ async def _read_request(request: Request) -> Incoming:
     return incoming
 
 
-def build_app(emu: SlackEmulator) -> Starlette:
+def build_app(emu: EmulatorBase) -> Starlette:
     """Build the ASGI app serving one emulator."""
 
     async def api(request: Request) -> Response:

@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from emulator.state import APP_ID
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
 
 
 class AckResult:
@@ -45,7 +45,7 @@ class AckResult:
 class SocketHub:
     """Serve Socket Mode connections and deliver envelopes over the newest one."""
 
-    def __init__(self, emu: SlackEmulator) -> None:
+    def __init__(self, emu: EmulatorBase) -> None:
         self.emu = emu
         self.tickets: set[str] = set()
         self.clients: list[WebSocket] = []

@@ -39,7 +39,8 @@ def block_lines(blocks: list[dict[str, Any]], emu: Any) -> list[str]:
             if "text" in block:
                 lines += readable(block["text"]["text"], emu).splitlines()
             for field in block.get("fields", []):
-                lines.append("  " + readable(field["text"], emu).replace("\n", ": ", 1))
+                label, _, value = readable(field["text"], emu).partition("\n")
+                lines.append(f"  {label}: " + value.replace("\n", "\n" + " " * (len(label) + 4)))
         elif kind == "context":
             texts = [readable(e.get("text", ""), emu) for e in block.get("elements", [])]
             lines.append("  " + " ".join(texts))

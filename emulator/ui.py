@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.api.shapes import message_json
 from emulator.api.views import new_hash, view_json
 from emulator.blocks import check_view, with_ids
+from emulator.driver import Driver
 from emulator.interactions import (
     VERIFICATION_TOKEN,
     action_json,
@@ -20,7 +21,6 @@ from emulator.interactions import (
 from emulator.state import APP_ID, View
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
     from emulator.driver import Delivery
 
 
@@ -33,10 +33,10 @@ def _find_element(
     raise ValueError(f"no element with action_id {action_id!r}")
 
 
-class UiDriver:
-    """Clicks and submissions; mixed into SlackEmulator."""
+class UiDriver(Driver):
+    """Clicks and modal submissions."""
 
-    def _base_payload(self: SlackEmulator, kind: str, user: str) -> dict[str, Any]:
+    def _base_payload(self, kind: str, user: str) -> dict[str, Any]:
         return {
             "type": kind,
             "team": team_ref(),
@@ -48,7 +48,7 @@ class UiDriver:
         }
 
     async def click_button(
-        self: SlackEmulator,
+        self,
         channel: str,
         message_ts: str,
         action_id: str,
@@ -82,7 +82,7 @@ class UiDriver:
         return await self.deliver("interactive", payload)
 
     async def view_action(
-        self: SlackEmulator,
+        self,
         view_id: str,
         action_id: str,
         user: str | None = None,
@@ -103,14 +103,14 @@ class UiDriver:
         )
         return await self.deliver("interactive", payload)
 
-    def _open_view(self: SlackEmulator, view_id: str) -> View:
+    def _open_view(self, view_id: str) -> View:
         view = self.views.get(view_id)
         if view is None or view.closed:
             raise ValueError(f"no open view {view_id}")
         return view
 
     async def submit_view(
-        self: SlackEmulator,
+        self,
         view_id: str,
         values: dict[str, dict[str, Any]] | None = None,
         user: str | None = None,
@@ -131,7 +131,7 @@ class UiDriver:
         return resp
 
     async def close_view(
-        self: SlackEmulator, view_id: str, user: str | None = None, *, clear: bool = False
+        self, view_id: str, user: str | None = None, *, clear: bool = False
     ) -> Delivery | None:
         """Close a modal as its user would; send view_closed when the view asked for it."""
         view = self._open_view(view_id)
@@ -142,7 +142,7 @@ class UiDriver:
         payload.update(view=view_json(view), is_cleared=clear)
         return await self.deliver("interactive", payload)
 
-    def _view_response_urls(self: SlackEmulator, view: View, user: str) -> list[dict[str, Any]]:
+    def _view_response_urls(self, view: View, user: str) -> list[dict[str, Any]]:
         urls = []
         for block_id, el in walk_elements(view.view.get("blocks")):
             if not el.get("response_url_enabled"):
@@ -161,7 +161,7 @@ class UiDriver:
                 )
         return urls
 
-    def _close_view(self: SlackEmulator, view: View, *, clear: bool = False) -> None:
+    def _close_view(self, view: View, *, clear: bool = False) -> None:
         root = self.views.get(view.root_view_id, view)
         targets = [root, *(self.views[v] for v in root.stack)] if clear else [view]
         for target in targets:
@@ -169,7 +169,7 @@ class UiDriver:
             if target.id in root.stack:
                 root.stack.remove(target.id)
 
-    def _apply_view_ack(self: SlackEmulator, view: View, text: str) -> None:
+    def _apply_view_ack(self, view: View, text: str) -> None:
         try:
             body = json.loads(text) if text.strip() else {}
         except ValueError:
@@ -202,7 +202,7 @@ class UiDriver:
         else:
             self.violation(f"view_submission: unknown response_action {action!r}")
 
-    def _push(self: SlackEmulator, view: View, new: dict[str, Any]) -> None:
+    def _push(self, view: View, new: dict[str, Any]) -> None:
         root = self.views.get(view.root_view_id, view)
         pushed = View(self.workspace.ids.new("V"), view.user, "modal", new, None, new_hash())
         pushed.root_view_id, pushed.previous_view_id = root.id, view.id

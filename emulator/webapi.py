@@ -15,7 +15,7 @@ from emulator.api import METHODS, ApiError, Call
 from emulator.state import ApiCall
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
 
 # Which documented error Slack answers when a required argument is absent, by argument.
 _MISSING_ARG_ERRORS = {
@@ -50,7 +50,7 @@ def _missing_arg_error(method: str, arg: str) -> str:
     return "missing_argument" if "missing_argument" in documented else "invalid_arguments"
 
 
-def _auth_error(emu: SlackEmulator, method: str, token: str | None) -> str | None:
+def _auth_error(emu: EmulatorBase, method: str, token: str | None) -> str | None:
     if not token:
         return "not_authed"
     if method == "apps.connections.open":
@@ -63,7 +63,7 @@ def _auth_error(emu: SlackEmulator, method: str, token: str | None) -> str | Non
 
 
 async def _answer(
-    emu: SlackEmulator, method: str, args: dict[str, Any], token: str | None
+    emu: EmulatorBase, method: str, args: dict[str, Any], token: str | None
 ) -> Answer:
     if reference.spec(method) is None:
         emu.violation(f"{method}: unknown Web API method")
@@ -99,7 +99,7 @@ async def _answer(
     return 200, {"ok": True, **result}, {}
 
 
-def _merge_args(emu: SlackEmulator, method: str, incoming: Incoming) -> dict[str, Any]:
+def _merge_args(emu: EmulatorBase, method: str, incoming: Incoming) -> dict[str, Any]:
     args = dict(incoming.args)
     if incoming.json_args:
         entry = reference.spec(method)
@@ -123,7 +123,7 @@ def _readable(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def handle_call(emu: SlackEmulator, method: str, incoming: Incoming) -> Answer:
+async def handle_call(emu: EmulatorBase, method: str, incoming: Incoming) -> Answer:
     """Answer a Web API call and record it in emu.calls."""
     delay = emu.faults.latency.get(method)
     if delay:

@@ -49,8 +49,7 @@ def incident_card(incident: Incident, zone: ZoneInfo) -> list[dict[str, Any]]:
     level = DEFAULT_POLICY[severity]
     fields = [
         MarkdownTextObject(
-            text=f"*Severity*\n{severity_line(severity)}\n{level.description}. "
-            f"Response: {level.response.lower()}."
+            text=f"*Severity*\n{severity_line(severity)}\n{level.description} · {level.response}"
         ),
         MarkdownTextObject(text=f"*Status*\n{Status(incident.status).label}"),
         MarkdownTextObject(text=f"*Declared*\n{local_time(incident.declared_at, zone)}"),

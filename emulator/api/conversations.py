@@ -11,7 +11,7 @@ from emulator.api.shapes import conversation_json
 from emulator.state import BOT_USER_ID, Channel
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
 
 _NAME_OK = re.compile(r"^[a-z0-9_\-]+$")
 _ALL_PUNCTUATION = re.compile(r"^[_\-]+$")
@@ -33,14 +33,14 @@ def check_name(call: Call, name: str, *, renaming: Channel | None = None) -> Non
         raise ApiError("name_taken")
 
 
-def system_message(emu: SlackEmulator, chan: Channel, user: str, subtype: str, text: str) -> None:
+def system_message(emu: EmulatorBase, chan: Channel, user: str, subtype: str, text: str) -> None:
     """Post the message Slack itself adds to a channel (joins, topic changes...)."""
     if emu.system_messages:
         emu.store_message(chan, user, text, subtype=subtype, from_app=False)
 
 
 def add_member(
-    emu: SlackEmulator, chan: Channel, user: str, inviter: str | None = None
+    emu: EmulatorBase, chan: Channel, user: str, inviter: str | None = None
 ) -> dict[str, Any]:
     """Add a member with Slack's channel_join message; return the member_joined_channel event."""
     chan.members.add(user)

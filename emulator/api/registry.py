@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.state import BOT_USER_ID, Channel
 
 if TYPE_CHECKING:
-    from emulator.core import SlackEmulator
+    from emulator.base import EmulatorBase
 
 Handler = Callable[["Call"], Awaitable[dict[str, Any]]]
 METHODS: dict[str, Handler] = {}
@@ -39,7 +39,7 @@ def method(name: str) -> Callable[[Handler], Handler]:
 class Call:
     """One Web API call: the emulator, the method name and the merged arguments."""
 
-    emu: SlackEmulator
+    emu: EmulatorBase
     method: str
     args: dict[str, Any]
 
