@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import httpx
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
@@ -19,6 +20,8 @@ from bot.clock import Clock, SystemClock
 from bot.db import is_reachable, make_engine, make_sessions
 from bot.deps import Deps
 from bot.gateway import SlackGateway, make_client
+from bot.pagerduty import PagerDuty
+from bot.policy import load_policy
 from bot.settings import Settings
 
 
@@ -32,7 +35,10 @@ class StickyAck(AsyncAck):
 
     _response: BoltResponse | None = None
 
-    @property  # type: ignore[override]
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
     def response(self) -> BoltResponse | None:
         """The response given by the first ack()."""
         return self._response
@@ -50,9 +56,11 @@ class Runtime:
     engine: AsyncEngine
     deps: Deps
     app: AsyncApp
+    http: httpx.AsyncClient
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and the outbound HTTP client."""
+        await self.http.aclose()
         await self.engine.dispose()
 
 
@@ -60,13 +68,17 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, verify_requests: bool = True
 ) -> Runtime:
     """Wire a bot; nothing is connected until the first request or job."""
+    policy = load_policy(settings.config_path)
     engine = make_engine(settings.database_url)
     client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    http = httpx.AsyncClient(timeout=10)
     deps = Deps(
         settings=settings,
+        policy=policy,
         clock=clock or SystemClock(),
         sessions=make_sessions(engine),
         slack=SlackGateway(client),
+        pagerduty=PagerDuty(http, events_url=policy.pagerduty_events_url),
     )
     app = AsyncApp(
         client=client,
@@ -81,7 +93,7 @@ def build_runtime(
 
     app.middleware(provide_deps)
     handlers.register(app)
-    return Runtime(engine=engine, deps=deps, app=app)
+    return Runtime(engine=engine, deps=deps, app=app, http=http)
 
 
 def asgi_app(runtime: Runtime) -> Starlette:

@@ -6,16 +6,62 @@ from dataclasses import dataclass
 
 from bot.errors import UserFacingError
 from bot.escape import escape_mrkdwn
+from bot.roles import Role, parse_role
 from bot.severity import Severity, looks_like_severity, parse_severity
+from bot.slack_text import typed_text, user_id
+from bot.status import Status
 
 MAX_TITLE = 150
+MAX_UPDATE = 2500
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One line of `/incident help`."""
+
+    form: str
+    meaning: str
+    example: str
+
 
 # Every subcommand, for `/incident help` and the README (a test keeps them in step).
-SUBCOMMANDS: tuple[tuple[str, str], ...] = (
-    ("/incident sev1|sev2|sev3 <title>", "declare an incident: opens its channel"),
-    ("/incident <title>", "open the declare form with the title filled in"),
-    ("/incident", "open the declare form (title, severity, description, private)"),
-    ("/incident help", "show this list"),
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(
+        "/incident sev1|sev2|sev3 <title>", "declare an incident", "/incident sev1 payments down"
+    ),
+    Subcommand("/incident [<title>]", "open the declare form", "/incident payments down"),
+    Subcommand("/incident list", "open incidents you can see", "/incident list"),
+    Subcommand(
+        "/incident role <role> <@user>",
+        "assign ic, tech, comms or scribe",
+        "/incident role tech @bob",
+    ),
+    Subcommand("/incident roles", "who holds which role", "/incident roles"),
+    Subcommand("/incident sev <1|2|3>", "change the severity", "/incident sev 2"),
+    Subcommand(
+        "/incident status <status>",
+        "investigating, identified, mitigated or resolved",
+        "/incident status identified",
+    ),
+    Subcommand(
+        "/incident mitigated [<note>]",
+        "service restored, maybe by a temporary fix",
+        "/incident mitigated rolled back",
+    ),
+    Subcommand(
+        "/incident resolve [<summary>]",
+        "confirmed fixed and stable",
+        "/incident resolve bad deploy reverted",
+    ),
+    Subcommand("/incident reopen", "reopen a resolved incident", "/incident reopen"),
+    Subcommand("/incident started <time>", "when impact began", "/incident started 13:52"),
+    Subcommand("/incident detected <time>", "when it was noticed", "/incident detected 13:58"),
+    Subcommand(
+        "/incident update <text>",
+        "post a status update",
+        "/incident update failover done, watching",
+    ),
+    Subcommand("/incident help", "show this list", "/incident help"),
 )
 
 
@@ -40,19 +86,90 @@ class ShowHelp:
     """List the subcommands."""
 
 
-Command = Declare | OpenDeclareForm | ShowHelp
+@dataclass(frozen=True)
+class ListIncidents:
+    """Open incidents the person may see."""
+
+
+@dataclass(frozen=True)
+class AssignRole:
+    """Give a role to someone."""
+
+    role: Role
+    user: str
+
+
+@dataclass(frozen=True)
+class ShowRoles:
+    """Who holds what."""
+
+
+@dataclass(frozen=True)
+class ChangeSeverity:
+    """Raise or lower the severity."""
+
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class ChangeStatus:
+    """Move the incident along its lifecycle."""
+
+    status: Status
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reopen:
+    """Bring a resolved incident back to investigating."""
+
+
+@dataclass(frozen=True)
+class SetTime:
+    """Record when impact started or was detected; `when` as typed."""
+
+    field: str
+    when: str
+
+
+@dataclass(frozen=True)
+class PostUpdate:
+    """A status update for the channel and the announcement thread."""
+
+    text: str
+
+
+Command = (
+    Declare
+    | OpenDeclareForm
+    | ShowHelp
+    | ListIncidents
+    | AssignRole
+    | ShowRoles
+    | ChangeSeverity
+    | ChangeStatus
+    | Reopen
+    | SetTime
+    | PostUpdate
+)
+# Commands that act on the incident whose channel they are typed in.
+InChannelCommand = (
+    AssignRole | ShowRoles | ChangeSeverity | ChangeStatus | Reopen | SetTime | PostUpdate
+)
 
 
 class UsageError(UserFacingError):
     """The command could not be understood; the message ends with the usage."""
 
-    def __init__(self, problem: str) -> None:
-        super().__init__(f"{problem}\n\n{usage()}")
+    def __init__(self, problem: str, *, form: str | None = None) -> None:
+        shown = [s for s in SUBCOMMANDS if form is None or s.form.startswith(form)]
+        super().__init__(f"{problem}\n\n{usage(shown)}")
+        self.problem = problem
 
 
-def usage() -> str:
-    """Render the subcommand list."""
-    lines = [f"• `{form}` — {meaning}" for form, meaning in SUBCOMMANDS]
+def usage(subcommands: tuple[Subcommand, ...] | list[Subcommand] = SUBCOMMANDS) -> str:
+    """Render subcommands with an example each."""
+    lines = [f"• `{s.form}` — {s.meaning}, e.g. `{s.example}`" for s in subcommands]
     return "*Usage*\n" + "\n".join(lines)
 
 
@@ -61,10 +178,41 @@ def parse_incident_command(text: str) -> Command:
     words = text.split()
     if not words:
         return OpenDeclareForm(title="")
-    if len(words) == 1 and words[0].lower() in ("help", "-h", "--help", "?"):
-        return ShowHelp()
+    verb, args = words[0].lower(), words[1:]
+    rest = typed_text(" ".join(args)).strip()
+    match verb:
+        case "help" | "-h" | "--help" | "?" if not args:
+            return ShowHelp()
+        case "list" if not args:
+            return ListIncidents()
+        case "roles" if not args:
+            return ShowRoles()
+        case "role":
+            return _parse_role(args)
+        case "sev" | "severity":
+            return _parse_severity_change(args)
+        case "status":
+            return _parse_status(args)
+        case "mitigated" | "mitigate":
+            return ChangeStatus(Status.MITIGATED, _note(rest))
+        case "resolve" | "resolved":
+            return ChangeStatus(Status.RESOLVED, _note(rest))
+        case "reopen" if not args:
+            return Reopen()
+        case "started" | "detected":
+            if not rest:
+                raise UsageError(
+                    f"When? Give a time, e.g. `/incident {verb} 13:52`.", form=f"/incident {verb}"
+                )
+            return SetTime(field=verb, when=rest)
+        case "update":
+            return PostUpdate(_update_text(rest))
+    return _parse_declare(words)
+
+
+def _parse_declare(words: list[str]) -> Declare | OpenDeclareForm:
     severity, rest = _take_severity(words)
-    title = validate_title(" ".join(rest), required=severity is not None)
+    title = validate_title(typed_text(" ".join(rest)), required=severity is not None)
     if severity is None:
         return OpenDeclareForm(title=title)
     return Declare(severity=severity, title=title)
@@ -76,11 +224,74 @@ def _take_severity(words: list[str]) -> tuple[Severity | None, list[str]]:
         if severity is not None:
             return severity, words[:index] + words[index + 1 :]
     if looks_like_severity(words[0]):
-        raise UsageError(
-            f"`{escape_mrkdwn(words[0])}` is not a severity. "
-            "Use sev1 (critical), sev2 (major) or sev3 (minor)."
-        )
+        raise UsageError(f"{_quoted(words[0])} is not a severity. {SEVERITY_CHOICES}")
     return None, words
+
+
+SEVERITY_CHOICES = "Use sev1 (critical), sev2 (major) or sev3 (minor)."
+
+
+def _parse_role(args: list[str]) -> AssignRole:
+    form = "/incident role"
+    if len(args) != 2:
+        raise UsageError("Name a role and a person, e.g. `/incident role tech @bob`.", form=form)
+    role = parse_role(args[0])
+    if role is None:
+        raise UsageError(
+            f"{_quoted(args[0])} is not a role. Roles: ic, tech, comms, scribe.", form=form
+        )
+    user = user_id(args[1])
+    if user is None:
+        raise UsageError(
+            f"{_quoted(args[1])} is not a person. Mention them, e.g. `@bob`.", form=form
+        )
+    return AssignRole(role=role, user=user)
+
+
+def _parse_severity_change(args: list[str]) -> ChangeSeverity:
+    severity = (
+        parse_severity("sev" + args[0]) or parse_severity(args[0]) if len(args) == 1 else None
+    )
+    if severity is None:
+        shown = _quoted(" ".join(args)) if args else "Nothing"
+        raise UsageError(f"{shown} is not a severity. {SEVERITY_CHOICES}", form="/incident sev")
+    return ChangeSeverity(severity)
+
+
+SETTABLE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MITIGATED, Status.RESOLVED)
+
+
+def _parse_status(args: list[str]) -> ChangeStatus:
+    names = ", ".join(s.value for s in SETTABLE_STATUSES)
+    if not args:
+        raise UsageError(f"Which status? One of: {names}.", form="/incident status")
+    word = args[0].lower()
+    if word in (Status.POSTMORTEM, Status.CLOSED):
+        raise UserFacingError(
+            f"`{word}` follows the postmortem; it is not set by hand. "
+            f"Statuses you can set: {names}."
+        )
+    if word not in SETTABLE_STATUSES:
+        raise UsageError(
+            f"{_quoted(word)} is not a status. Use one of: {names}.", form="/incident status"
+        )
+    return ChangeStatus(Status(word), _note(typed_text(" ".join(args[1:]))))
+
+
+def _note(text: str) -> str:
+    return _update_text(text) if text else ""
+
+
+def _update_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UsageError(
+            "The update needs some text, e.g. `/incident update failover done, watching`.",
+            form="/incident update",
+        )
+    if len(text) > MAX_UPDATE:
+        raise UsageError(f"That is {len(text)} characters; keep updates to {MAX_UPDATE}.")
+    return text
 
 
 def validate_title(title: str, *, required: bool = True) -> str:
@@ -94,3 +305,7 @@ def validate_title(title: str, *, required: bool = True) -> str:
             "the details in the description (`/incident` with no text opens a form for both)."
         )
     return title
+
+
+def _quoted(word: str) -> str:
+    return f"`{escape_mrkdwn(typed_text(word))}`"

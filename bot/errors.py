@@ -40,6 +40,7 @@ _EXPLANATIONS = {
     "account_inactive": "the bot's account is inactive; reinstall the app",
     "ratelimited": "Slack is rate-limiting the bot; try again in a minute",
     "unreachable": "Slack could not be reached; try again in a minute",
+    "no_such_subteam": "no user group has that handle; check the severity policy file",
     "user_is_restricted": "a guest account cannot be added to this channel",
     "cant_invite": "Slack would not let the bot invite that person",
 }

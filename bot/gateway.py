@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
@@ -36,6 +37,7 @@ class SlackGateway:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._channel_ids: dict[str, str] = {}
+        self._usergroup_ids: dict[str, str] = {}
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -72,11 +74,24 @@ class SlackGateway:
         await self.call("conversations.setTopic", channel=channel, topic=topic)
 
     async def post(
-        self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+        self,
+        channel: str,
+        *,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
     ) -> str:
-        """Post a message; returns its ts."""
-        data = await self.call("chat.postMessage", channel=channel, text=text, blocks=blocks)
+        """Post a message (in a thread if `thread_ts`); returns its ts."""
+        data = await self.call(
+            "chat.postMessage", channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+        )
         return str(data["ts"])
+
+    async def user(self, user: str) -> dict[str, Any]:
+        """A workspace member's profile."""
+        data = await self.call("users.info", user=user)
+        profile: dict[str, Any] = data["user"]
+        return profile
 
     async def post_joining(
         self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
@@ -125,6 +140,36 @@ class SlackGateway:
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal."""
         await self.call("views.open", trigger_id=trigger_id, view=view)
+
+    async def usergroup_members(self, group: str) -> tuple[str, list[str]]:
+        """The ID and members of a user group given by handle (looked up once) or ID."""
+        if not re.match(r"^S[A-Z0-9]{2,}$", group):
+            if group not in self._usergroup_ids:
+                data = await self.call("usergroups.list")
+                for found in data.get("usergroups", []):
+                    self._usergroup_ids[found["handle"]] = found["id"]
+            if group not in self._usergroup_ids:
+                raise SlackRefusal("usergroups.list", "no_such_subteam")
+            group = self._usergroup_ids[group]
+        data = await self.call("usergroups.users.list", usergroup=group)
+        return group, list(data.get("users", []))
+
+    async def members(self, channel: str) -> set[str]:
+        """Everyone in a channel (paginated)."""
+        found: set[str] = set()
+        cursor: str | None = None
+        while True:
+            data = await self.call(
+                "conversations.members", channel=channel, limit=1000, cursor=cursor
+            )
+            found.update(data.get("members", []))
+            cursor = data.get("response_metadata", {}).get("next_cursor") or None
+            if cursor is None:
+                return found
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        """Show a person their App Home tab."""
+        await self.call("views.publish", user_id=user, view=view)
 
     async def resolve_channel(self, channel: str) -> str:
         """Turn `#name` into a channel ID (looked up once, then remembered); IDs pass through."""

@@ -9,12 +9,19 @@ class CallbackId(StrEnum):
     """Modal callback IDs."""
 
     DECLARE = "declare_incident"
+    ASSIGN_ROLES = "assign_roles"
+    POST_UPDATE = "post_update"
 
 
 class ActionId(StrEnum):
     """Interactive element action IDs; every one rendered has a listener."""
 
     JOIN_INCIDENT = "join_incident"
+    ASSIGN_ROLES = "assign_roles"
+    POST_UPDATE = "post_update"
+    # Rendered as `set_status:<status>` (action IDs must be unique within a block).
+    SET_STATUS = "set_status"
+    REOPEN = "reopen"
 
 
 class BlockId(StrEnum):
@@ -24,6 +31,15 @@ class BlockId(StrEnum):
     CARD_FIELDS = "card_fields"
     CARD_DESCRIPTION = "card_description"
     CARD_CONTEXT = "card_context"
+    CARD_ACTIONS = "card_actions"
+    ROLE_PREFIX = "role_"
+    UPDATE_TEXT = "update_text"
+    UPDATE_HEAD = "update_head"
+    UPDATE_BODY = "update_body"
+    UPDATE_BY = "update_by"
+    RESOLUTION = "resolution"
+    HOME_MINE = "home_mine"
+    HOME_ALL = "home_all"
     ANNOUNCEMENT = "announcement"
     ANNOUNCEMENT_ACTIONS = "announcement_actions"
     DECLARE_TITLE = "declare_title"

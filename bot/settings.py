@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     channel_prefix: str = Field(default="incident", alias="INCIDENT_CHANNEL_PREFIX")
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -19,6 +19,11 @@ class Severity(StrEnum):
         """Return the short label people read, e.g. SEV1."""
         return self.value.upper()
 
+    @property
+    def rank(self) -> int:
+        """1 for the worst; a smaller rank is more severe."""
+        return int(self.value.removeprefix("sev"))
+
 
 @dataclass(frozen=True)
 class SeverityLevel:

@@ -1,4 +1,4 @@
-"""Incident statuses."""
+"""Incident statuses and the moves between them."""
 
 from __future__ import annotations
 
@@ -19,3 +19,13 @@ class Status(StrEnum):
     def label(self) -> str:
         """Capitalised name for display."""
         return self.value.capitalize()
+
+
+# Forward steps offered as buttons; any active status may also go back to an earlier one.
+NEXT_STEPS: dict[Status, tuple[Status, ...]] = {
+    Status.INVESTIGATING: (Status.IDENTIFIED, Status.MITIGATED, Status.RESOLVED),
+    Status.IDENTIFIED: (Status.MITIGATED, Status.RESOLVED),
+    Status.MITIGATED: (Status.RESOLVED,),
+}
+ACTIVE = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MITIGATED)
+DONE = (Status.RESOLVED, Status.POSTMORTEM, Status.CLOSED)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.api.conversations import add_member
 from emulator.api.shapes import message_json
 from emulator.driver import Driver
+from emulator.mentions import rich_text_from
 from emulator.state import BOT_USER_ID, TEAM_ID, Channel, Message
 
 if TYPE_CHECKING:
@@ -43,12 +44,13 @@ class UserActions(Driver):
         chan = self._member_chan(channel, user)
         if chan.is_archived:
             raise ValueError(f"{chan.id} is archived")
-        msg = self.store_message(chan, user, text, None, thread_ts, from_app=False)
+        msg = self.store_message(chan, user, text, rich_text_from(text), thread_ts, from_app=False)
         event: dict[str, Any] = {
             "type": "message",
             "channel": chan.id,
             "user": user,
             "text": text,
+            "blocks": msg.blocks,
             "ts": msg.ts,
             "event_ts": msg.ts,
             "channel_type": channel_type(chan),

@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 
-from emulator.blocks import find_pings, find_user_mentions
 from emulator.faults import FaultBook
+from emulator.mentions import find_pings, find_user_mentions
+from emulator.ratelimits import RateLimiter
 from emulator.socket_mode import SocketHub
 from emulator.state import (
     BOT_ID,
@@ -49,6 +50,8 @@ class EmulatorBase:
         self.pings: list[tuple[str, str, str]] = []
         self.events: list[dict[str, Any]] = []
         self.faults = FaultBook()
+        self.enforce_rate_limits = False
+        self.rate_limiter = RateLimiter()
         self.triggers: dict[str, Trigger] = {}
         self.trigger_ttl = 3.0
         self.ack_timeout = 3.0
@@ -57,6 +60,7 @@ class EmulatorBase:
         self.bot_transport: httpx.AsyncBaseTransport | None = None
         self.deliver_events = True
         self.deliver_api_events = False
+        self.retry_events = False
         self.system_messages = False
         self.pin_times: dict[tuple[str, str], int] = {}
         self.bot_scopes: set[str] | None = None

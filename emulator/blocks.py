@@ -1,12 +1,10 @@
-"""Block Kit limit checks (the ones Slack enforces) and mention scanning."""
+"""Block Kit limit checks (the ones Slack enforces) and the ids Slack assigns to blocks."""
 
 from __future__ import annotations
 
 import copy
-import re
 import secrets
 import string
-from collections.abc import Iterator
 from typing import Any
 
 MESSAGE_BLOCK_LIMIT = 50
@@ -31,11 +29,6 @@ BLOCK_TYPES = frozenset(
         "context_actions",
     }
 )
-
-_PING = re.compile(r"<!(?:channel|here|everyone)(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>")
-_LINKED_PING = re.compile(r"(?<![\w&/<])@(channel|here|everyone)\b")
-_HANDLE = re.compile(r"(?<![\w&/<])@([a-z0-9][a-z0-9._\-]*)")
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def _err(problems: list[str], message: str, pointer: str) -> None:
@@ -178,7 +171,8 @@ def check_view(view: Any) -> list[str]:
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 
-def _random_id() -> str:
+def random_id() -> str:
+    """Return a short random id like the ones Slack generates for blocks."""
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
 
 
@@ -190,73 +184,10 @@ def with_ids(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None
     for block in out:
         if not isinstance(block, dict):
             continue
-        block.setdefault("block_id", _random_id())
+        block.setdefault("block_id", random_id())
         elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
         elements += [block[k] for k in ("accessory", "element") if isinstance(block.get(k), dict)]
         for el in elements:
             if isinstance(el, dict) and el.get("type") not in ("image", None):
-                el.setdefault("action_id", _random_id())
+                el.setdefault("action_id", random_id())
     return out
-
-
-def mrkdwn_texts(text: str | None, blocks: list[dict[str, Any]] | None) -> Iterator[str]:
-    """Yield every string Slack would parse as mrkdwn in a message."""
-    if text:
-        yield text
-    for block in blocks or []:
-        if not isinstance(block, dict):
-            continue
-        candidates = [block.get("text"), *(block.get("fields") or [])]
-        if block.get("type") == "context":
-            candidates += block.get("elements") or []
-        for obj in candidates:
-            if isinstance(obj, dict) and obj.get("type") == "mrkdwn":
-                yield str(obj.get("text", ""))
-        if block.get("type") == "markdown":
-            yield str(block.get("text", ""))
-
-
-def _rich_elements(blocks: list[dict[str, Any]] | None) -> Iterator[dict[str, Any]]:
-    """Yield the leaf elements of rich_text blocks."""
-    stack: list[Any] = [
-        b for b in blocks or [] if isinstance(b, dict) and b.get("type") == "rich_text"
-    ]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("elements"), list):
-                stack.extend(node["elements"])
-            else:
-                yield node
-
-
-def find_pings(
-    text: str | None,
-    blocks: list[dict[str, Any]] | None,
-    link_names: bool = False,
-    group_handles: frozenset[str] = frozenset(),
-) -> list[str]:
-    """Return the broadcast and group mentions a message would notify with."""
-    pings: list[str] = []
-    for chunk in mrkdwn_texts(text, blocks):
-        pings += _PING.findall(chunk)
-        if link_names:
-            pings += [f"@{m}" for m in _LINKED_PING.findall(chunk)]
-            pings += [f"@{h}" for h in _HANDLE.findall(chunk) if h in group_handles]
-    for el in _rich_elements(blocks):
-        if el.get("type") == "broadcast":
-            pings.append(f"<!{el.get('range')}>")
-        elif el.get("type") == "usergroup":
-            pings.append(f"<!subteam^{el.get('usergroup_id')}>")
-    return pings
-
-
-def find_user_mentions(text: str | None, blocks: list[dict[str, Any]] | None) -> set[str]:
-    """Return the user ids mentioned as <@U…> in a message."""
-    found: set[str] = set()
-    for chunk in mrkdwn_texts(text, blocks):
-        found.update(_USER.findall(chunk))
-    for el in _rich_elements(blocks):
-        if el.get("type") == "user" and el.get("user_id"):
-            found.add(str(el["user_id"]))
-    return found

@@ -146,6 +146,17 @@ class Driver(EmulatorBase):
             "event_context": f"4-{uuid.uuid4().hex}",
         }
         self.events.append(envelope)
+        resp = await self._send_envelope(envelope, retry_num, retry_reason)
+        attempt = 0
+        while self.retry_events and retry_num is None and attempt < 3 and resp.status_code >= 300:
+            attempt += 1
+            reason = "http_timeout" if resp.status_code == 504 else "http_error"
+            resp = await self._send_envelope(envelope, attempt, reason)
+        return resp
+
+    async def _send_envelope(
+        self, envelope: dict[str, Any], retry_num: int | None, retry_reason: str | None
+    ) -> Delivery:
         http_extra = {}
         if retry_num is not None:
             http_extra = {"X-Slack-Retry-Num": str(retry_num)}

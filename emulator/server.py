@@ -16,7 +16,7 @@ from emulator.responses import apply_response
 from emulator.webapi import Incoming, handle_call
 
 if TYPE_CHECKING:
-    from emulator.base import EmulatorBase
+    from emulator.core import SlackEmulator
 
 
 async def _read_request(request: Request) -> Incoming:
@@ -48,15 +48,17 @@ async def _read_request(request: Request) -> Incoming:
     return incoming
 
 
-def build_app(emu: EmulatorBase) -> Starlette:
+def build_app(emu: SlackEmulator) -> Starlette:
     """Build the ASGI app serving one emulator."""
 
     async def api(request: Request) -> Response:
+        """Answer a Web API call."""
         incoming = await _read_request(request)
         status, body, headers = await handle_call(emu, request.path_params["method"], incoming)
         return JSONResponse(body, status_code=status, headers=headers)
 
     async def response_url(request: Request) -> Response:
+        """Apply a post to a response_url; answer "ok" like Slack."""
         target = emu.response_targets.get(request.path_params["rid"])
         if target is None:
             return PlainTextResponse("no_text", status_code=404)
@@ -71,6 +73,7 @@ def build_app(emu: EmulatorBase) -> Starlette:
         return PlainTextResponse("ok")
 
     async def upload(request: Request) -> Response:
+        """Store the bytes of a file reserved by files.getUploadURLExternal."""
         stored = emu.workspace.files.get(request.path_params["file_id"])
         if stored is None:
             return PlainTextResponse("not found", status_code=404)
@@ -79,6 +82,7 @@ def build_app(emu: EmulatorBase) -> Starlette:
         return PlainTextResponse(f"OK - {len(body)}")
 
     async def socket_mode(websocket: WebSocket) -> None:
+        """Serve one Socket Mode connection."""
         await emu.socket.serve(websocket)
 
     routes = [

@@ -16,6 +16,7 @@ class QuietServer(uvicorn.Server):
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
+        """Leave SIGINT/SIGTERM to the host process (pytest, the bot's CLI)."""
         yield
 
     async def main_loop(self) -> None:

@@ -69,6 +69,7 @@ class Channel:
     pins: list[str] = field(default_factory=list)
     is_im: bool = False
     previous_names: list[str] = field(default_factory=list)
+    bookmarks: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +144,7 @@ class Canvas:
     title: str
     markdown: str
     channel_id: str | None = None
+    channel_canvas: bool = False
 
 
 @dataclass

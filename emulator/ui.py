@@ -191,7 +191,7 @@ class UiDriver(Driver):
         elif action in ("update", "push"):
             new = body.get("view")
             problems = check_view(new)
-            if problems:
+            if problems or not isinstance(new, dict):
                 self.violation(f"view_submission {action}: invalid view {problems}")
                 return
             new = {**new, "blocks": with_ids(new.get("blocks"))}

@@ -15,7 +15,7 @@ from emulator.api import METHODS, ApiError, Call
 from emulator.state import ApiCall
 
 if TYPE_CHECKING:
-    from emulator.base import EmulatorBase
+    from emulator.core import SlackEmulator
 
 # Which documented error Slack answers when a required argument is absent, by argument.
 _MISSING_ARG_ERRORS = {
@@ -50,7 +50,7 @@ def _missing_arg_error(method: str, arg: str) -> str:
     return "missing_argument" if "missing_argument" in documented else "invalid_arguments"
 
 
-def _auth_error(emu: EmulatorBase, method: str, token: str | None) -> str | None:
+def _auth_error(emu: SlackEmulator, method: str, token: str | None) -> str | None:
     if not token:
         return "not_authed"
     if method == "apps.connections.open":
@@ -63,7 +63,7 @@ def _auth_error(emu: EmulatorBase, method: str, token: str | None) -> str | None
 
 
 async def _answer(
-    emu: EmulatorBase, method: str, args: dict[str, Any], token: str | None
+    emu: SlackEmulator, method: str, args: dict[str, Any], token: str | None
 ) -> Answer:
     if reference.spec(method) is None:
         emu.violation(f"{method}: unknown Web API method")
@@ -74,6 +74,10 @@ async def _answer(
     auth_error = _auth_error(emu, method, token)
     if auth_error:
         return 200, {"ok": False, "error": auth_error}, {}
+    if emu.enforce_rate_limits:
+        wait = emu.rate_limiter.retry_after(method, args.get("channel"))
+        if wait is not None:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
     for arg in reference.required_args(method):
         if arg != "token" and args.get(arg) in (None, ""):
             emu.violation(f"{method}: missing required argument {arg!r}")
@@ -99,7 +103,7 @@ async def _answer(
     return 200, {"ok": True, **result}, {}
 
 
-def _merge_args(emu: EmulatorBase, method: str, incoming: Incoming) -> dict[str, Any]:
+def _merge_args(emu: SlackEmulator, method: str, incoming: Incoming) -> dict[str, Any]:
     args = dict(incoming.args)
     if incoming.json_args:
         entry = reference.spec(method)
@@ -123,19 +127,21 @@ def _readable(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def handle_call(emu: EmulatorBase, method: str, incoming: Incoming) -> Answer:
+async def handle_call(emu: SlackEmulator, method: str, incoming: Incoming) -> Answer:
     """Answer a Web API call and record it in emu.calls."""
     delay = emu.faults.latency.get(method)
     if delay:
         await asyncio.sleep(delay)
     args = _merge_args(emu, method, incoming)
+    answer: Answer
     if incoming.error and reference.spec(method) is not None:
-        status, body, headers = 200, {"ok": False, "error": incoming.error}, {}
+        answer = 200, {"ok": False, "error": incoming.error}, {}
     else:
-        status, body, headers = await _answer(emu, method, args, incoming.token)
+        answer = await _answer(emu, method, args, incoming.token)
+    status, body, headers = answer
     if incoming.warnings and body.get("ok"):
         body["warning"] = ",".join(incoming.warnings)
-        metadata = body.setdefault("response_metadata", {})
-        metadata["warnings"] = metadata.get("warnings", []) + incoming.warnings
+        metadata: dict[str, Any] = body.setdefault("response_metadata", {})
+        metadata["warnings"] = [*metadata.get("warnings", []), *incoming.warnings]
     emu.calls.append(ApiCall(method, _readable(args), status, body, time.monotonic()))
     return status, body, headers

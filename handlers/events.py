@@ -6,7 +6,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncSay
 
+from bot.deps import Deps
 from bot.rendering.help import help_text
+from bot.rendering.listing import home_view
+from bot.services.listing import visible_open_incidents
 
 
 async def handle_app_mention(event: dict[str, Any], say: AsyncSay) -> None:
@@ -14,6 +17,16 @@ async def handle_app_mention(event: dict[str, Any], say: AsyncSay) -> None:
     await say(text=help_text(), thread_ts=event.get("thread_ts") or event["ts"])
 
 
+async def handle_app_home_opened(event: dict[str, Any], deps: Deps) -> None:
+    """Show the person their incidents and every open incident they may see."""
+    if event.get("tab", "home") != "home":
+        return
+    user = event["user"]
+    incidents = await visible_open_incidents(deps, user)
+    await deps.slack.publish_home(user, home_view(user, incidents, deps.clock.now(), deps.policy))
+
+
 def register(app: AsyncApp) -> None:
     """Listen for events."""
     app.event("app_mention")(handle_app_mention)
+    app.event("app_home_opened")(handle_app_home_opened)

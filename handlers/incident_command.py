@@ -1,4 +1,4 @@
-"""`/incident …`: declare, open the declare form, or show help."""
+"""`/incident …`: parse, then hand to the one service the subcommand names."""
 
 from __future__ import annotations
 
@@ -6,11 +6,20 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.commands import Declare, OpenDeclareForm, ShowHelp, parse_incident_command
+from bot.commands import (
+    Declare,
+    ListIncidents,
+    OpenDeclareForm,
+    ShowHelp,
+    parse_incident_command,
+)
 from bot.deps import Deps
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.help import help_text
+from bot.rendering.listing import incident_list
 from bot.services.declare import Declaration, declare_incident
+from bot.services.listing import visible_open_incidents
+from handlers.incident_actions import run_in_channel
 
 
 async def handle_incident_command(
@@ -19,21 +28,29 @@ async def handle_incident_command(
     """Ack at once (Slack allows 3 s), then do the work."""
     await ack()
     request = parse_incident_command(command.get("text", ""))
+    user, channel = command["user_id"], command["channel_id"]
     match request:
         case ShowHelp():
             await respond(help_text())
+        case ListIncidents():
+            found = await visible_open_incidents(deps, user)
+            await respond(incident_list(found, deps.clock.now(), deps.policy))
         case OpenDeclareForm(title=title, severity=severity):
             view = declare_modal(
                 title=title,
                 severity=severity,
                 response_url=command.get("response_url"),
-                channel_id=command.get("channel_id"),
+                channel_id=channel,
             )
             await deps.slack.open_view(command["trigger_id"], view)
         case Declare(severity=severity, title=title):
-            declaration = Declaration(severity=severity, title=title, declarer=command["user_id"])
+            declaration = Declaration(severity=severity, title=title, declarer=user)
             incident = await declare_incident(deps, declaration)
             await respond(declared_message(incident))
+        case _:
+            answer = await run_in_channel(deps, request, channel_id=channel, user=user)
+            if answer:
+                await respond(answer)
 
 
 def register(app: AsyncApp) -> None:

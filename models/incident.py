@@ -24,6 +24,13 @@ class Incident(Base):
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     declared_by: Mapped[str] = mapped_column(String(32))
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The raw material of time to detect and time to resolve.
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    identified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
     topic_set: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -34,6 +41,9 @@ class Incident(Base):
     # What Slack refused while setting the incident up: [{"step", "error", "explanation"}].
     setup_problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
+    timeline: Mapped[list[TimelineEntry]] = relationship(
+        back_populates="incident", order_by="TimelineEntry.occurred_at", lazy="raise"
+    )
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="incident", order_by="RoleAssignment.assigned_at", lazy="selectin"
     )
@@ -68,3 +78,20 @@ class RoleAssignment(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     incident: Mapped[Incident] = relationship(back_populates="roles")
+
+
+class TimelineEntry(Base):
+    """Something that happened during the incident, at the time it happened."""
+
+    __tablename__ = "timeline_entries"
+    __table_args__ = (Index("ix_timeline_entries_incident_time", "incident_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    incident: Mapped[Incident] = relationship(back_populates="timeline")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import Runtime
-from emulator import Channel, Ephemeral, SlackEmulator
+from emulator import Channel, Ephemeral, Message, SlackEmulator
 from models import Incident
 
 CHANNEL_NAME = "incident-2025-01-15-payments-down"
@@ -67,3 +67,46 @@ def block_text(blocks: list[dict[str, Any]] | None) -> str:
 
     walk(blocks or [])
     return "\n".join(parts)
+
+
+async def declare(emu: SlackEmulator, text: str = "sev2 payments down") -> Channel:
+    """Declare as alice and wait until the card is pinned; returns the incident channel."""
+    await slash(emu, text)
+    created = len(emu.calls_to("conversations.create"))
+    await emu.wait_for(lambda: len(emu.calls_to("conversations.create")) >= created)
+    await emu.wait_for(lambda: any(e.text.startswith("Incident #") for e in emu.ephemerals))
+    name = [c for c in emu.calls_to("conversations.create") if c.response.get("ok")][-1].args[
+        "name"
+    ]
+    channel = emu.channel_by_name(name)
+    assert channel is not None
+    await emu.wait_for(lambda: len(channel.pins) == 1)
+    emu.ephemerals.clear()
+    return channel
+
+
+async def in_channel(
+    emu: SlackEmulator, channel: Channel, text: str, user: str = "U0ALICE"
+) -> None:
+    """Type `/incident <text>` inside a channel."""
+    response = await emu.slash_command("/incident", text, user=user, channel=channel.id)
+    assert response.status_code == 200
+
+
+def dm_texts(emu: SlackEmulator, user: str) -> list[str]:
+    """What the bot said to a person in its DM."""
+    return [
+        m.text for c in emu.channels.values() if c.is_im and user in c.members for m in c.messages
+    ]
+
+
+def card_of(channel: Channel) -> Message:
+    """The pinned incident card."""
+    [ts] = channel.pins
+    card = next(m for m in channel.messages if m.ts == ts)
+    return card
+
+
+def said_after(channel: Channel, count: int) -> list[str]:
+    """Texts of the channel's messages after the first `count`."""
+    return [m.text for m in channel.messages[count:]]

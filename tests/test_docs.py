@@ -21,9 +21,9 @@ REFERENCE = ROOT / "emulator" / "reference" / "methods"
 
 
 def test_every_subcommand_is_in_help_and_the_readme() -> None:
-    for form, meaning in SUBCOMMANDS:
-        assert f"`{form}` — {meaning}" in help_text()
-        assert f"`{form}`" in README, f"README lacks {form}"
+    for sub in SUBCOMMANDS:
+        assert f"`{sub.form}` — {sub.meaning}, e.g. `{sub.example}`" in help_text()
+        assert f"`{sub.form}`" in README, f"README lacks {sub.form}"
 
 
 def test_every_setting_is_in_the_readme() -> None:

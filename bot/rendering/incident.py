@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,24 +17,26 @@ from slack_sdk.models.blocks import (
 
 from bot.escape import escape_mrkdwn
 from bot.ids import ActionId, BlockId
+from bot.policy import Policy
 from bot.roles import ROLE_NAMES, Role
-from bot.severity import DEFAULT_POLICY, Severity
-from bot.status import Status
+from bot.severity import Severity
+from bot.status import DONE, NEXT_STEPS, Status
+from bot.times import local_time
 from models import Incident
 
 SEVERITY_EMOJI = {Severity.SEV1: "🔴", Severity.SEV2: "🟠", Severity.SEV3: "🟡"}
 MAX_TOPIC = 250
+STEP_LABELS = {
+    Status.INVESTIGATING: "Back to investigating",
+    Status.IDENTIFIED: "Cause identified",
+    Status.MITIGATED: "Mitigated",
+    Status.RESOLVED: "Resolve",
+}
 
 
-def local_time(moment: datetime, zone: ZoneInfo) -> str:
-    """Format a time as people in the incident's zone read it."""
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def severity_line(severity: Severity) -> str:
+def severity_line(severity: Severity, policy: Policy) -> str:
     """`🔴 SEV1 Critical`."""
-    level = DEFAULT_POLICY[severity]
-    return f"{SEVERITY_EMOJI[severity]} {severity.label} {level.name}"
+    return f"{SEVERITY_EMOJI[severity]} {severity.label} {policy.level(severity).name}"
 
 
 def _holder(incident: Incident, role: Role) -> str:
@@ -43,16 +44,29 @@ def _holder(incident: Incident, role: Role) -> str:
     return f"<@{user}>" if user else "_unassigned_"
 
 
-def incident_card(incident: Incident, zone: ZoneInfo) -> list[dict[str, Any]]:
+def _times(incident: Incident, zone: ZoneInfo) -> str:
+    lines = [f"declared {local_time(incident.declared_at, zone)}"]
+    if incident.started_at != incident.declared_at:
+        lines.append(f"impact began {local_time(incident.started_at, zone)}")
+    if incident.detected_at != incident.declared_at:
+        lines.append(f"detected {local_time(incident.detected_at, zone)}")
+    for label, moment in (("mitigated", incident.mitigated_at), ("resolved", incident.resolved_at)):
+        if moment is not None:
+            lines.append(f"{label} {local_time(moment, zone)}")
+    return "\n".join(lines)
+
+
+def incident_card(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[dict[str, Any]]:
     """The summary card pinned in the incident channel, edited in place as things change."""
     severity = Severity(incident.severity)
-    level = DEFAULT_POLICY[severity]
+    level = policy.level(severity)
     fields = [
         MarkdownTextObject(
-            text=f"*Severity*\n{severity_line(severity)}\n{level.description} · {level.response}"
+            text=f"*Severity*\n{severity_line(severity, policy)}\n"
+            f"{escape_mrkdwn(level.description)} · {escape_mrkdwn(level.response)}"
         ),
         MarkdownTextObject(text=f"*Status*\n{Status(incident.status).label}"),
-        MarkdownTextObject(text=f"*Declared*\n{local_time(incident.declared_at, zone)}"),
+        MarkdownTextObject(text=f"*Times*\n{_times(incident, zone)}"),
         *(
             MarkdownTextObject(text=f"*{ROLE_NAMES[role]}*\n{_holder(incident, role)}")
             for role in Role
@@ -69,6 +83,7 @@ def incident_card(incident: Incident, zone: ZoneInfo) -> list[dict[str, Any]]:
                 text=MarkdownTextObject(text=escape_mrkdwn(incident.description)),
             )
         )
+    blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=_card_buttons(incident)))
     context = f"Incident #{incident.id} · declared by <@{incident.declared_by}>"
     if incident.is_private:
         context += " · 🔒 private"
@@ -78,16 +93,36 @@ def incident_card(incident: Incident, zone: ZoneInfo) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
+def _card_buttons(incident: Incident) -> list[ButtonElement]:
+    status = Status(incident.status)
+    buttons = [
+        ButtonElement(text="Assign roles", action_id=ActionId.ASSIGN_ROLES, value=str(incident.id)),
+        ButtonElement(text="Post update", action_id=ActionId.POST_UPDATE, value=str(incident.id)),
+    ]
+    for step in NEXT_STEPS.get(status, ()):
+        buttons.append(
+            ButtonElement(
+                text=STEP_LABELS[step],
+                action_id=f"{ActionId.SET_STATUS}:{step.value}",
+                value=step.value,
+                style="primary" if step is Status.RESOLVED else None,
+            )
+        )
+    if status is Status.RESOLVED:
+        buttons.append(ButtonElement(text="Reopen", action_id=ActionId.REOPEN, value="reopen"))
+    return buttons
+
+
 def card_text(incident: Incident) -> str:
     """Notification fallback for the card."""
     severity = Severity(incident.severity)
     return f"{severity.label} incident #{incident.id}: {escape_mrkdwn(incident.title)}"
 
 
-def channel_topic(incident: Incident) -> str:
+def channel_topic(incident: Incident, policy: Policy) -> str:
     """`🔴 SEV1 Critical · Investigating · IC <@U…> · title`, within Slack's 250 characters."""
     commander = incident.current_roles.get(Role.COMMANDER.value)
-    parts = [severity_line(Severity(incident.severity)), Status(incident.status).label]
+    parts = [severity_line(Severity(incident.severity), policy), Status(incident.status).label]
     if commander:
         parts.append(f"IC <@{commander}>")
     head = " · ".join(parts)
@@ -98,27 +133,30 @@ def channel_topic(incident: Incident) -> str:
     return f"{head} · {title}"
 
 
-def announcement(incident: Incident, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """The post in the announcement channel, linking to the incident channel."""
+def announcement(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[dict[str, Any]]:
+    """The post in the announcement channel, linking to the incident channel, kept current."""
     severity = Severity(incident.severity)
     commander = incident.current_roles.get(Role.COMMANDER.value, incident.declared_by)
     text = (
-        f"{severity_line(severity)} incident declared: *#{incident.id}* "
+        f"{severity_line(severity, policy)} incident *#{incident.id}* "
         f"{escape_mrkdwn(incident.title)}\n"
-        f"Channel <#{incident.channel_id}> · Status {Status(incident.status).label} · "
+        f"Channel <#{incident.channel_id}> · Status *{Status(incident.status).label}* · "
         f"IC <@{commander}> · declared {local_time(incident.declared_at, zone)}"
     )
     blocks: list[Block] = [
-        SectionBlock(block_id=BlockId.ANNOUNCEMENT, text=MarkdownTextObject(text=text)),
-        ActionsBlock(
-            block_id=BlockId.ANNOUNCEMENT_ACTIONS,
-            elements=[
-                ButtonElement(
-                    text="Join the incident channel",
-                    action_id=ActionId.JOIN_INCIDENT,
-                    value=str(incident.id),
-                )
-            ],
-        ),
+        SectionBlock(block_id=BlockId.ANNOUNCEMENT, text=MarkdownTextObject(text=text))
     ]
+    if Status(incident.status) not in DONE:
+        blocks.append(
+            ActionsBlock(
+                block_id=BlockId.ANNOUNCEMENT_ACTIONS,
+                elements=[
+                    ButtonElement(
+                        text="Join the incident channel",
+                        action_id=ActionId.JOIN_INCIDENT,
+                        value=str(incident.id),
+                    )
+                ],
+            )
+        )
     return [block.to_dict() for block in blocks]

@@ -12,6 +12,7 @@ from bot.errors import SlackRefusal
 from bot.naming import channel_name
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.roles import Role
+from bot.services.paging import page
 from bot.severity import Severity
 from bot.status import Status
 from models import Incident
@@ -59,13 +60,15 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
     # Independent of each other, so they go out together.
     steps: dict[str, Awaitable[Any]] = {
         "invite you": deps.slack.invite(channel["id"], [declaration.declarer]),
-        "set the topic": deps.slack.set_topic(channel["id"], channel_topic(incident)),
+        "set the topic": deps.slack.set_topic(channel["id"], channel_topic(incident, deps.policy)),
         "post the incident card": _post_card(deps, incident),
     }
     announce_to = deps.settings.announce_channel
     if announce_to and not incident.is_private:
         steps[f"announce in {announce_to}"] = deps.slack.post_joining(
-            announce_to, text=card_text(incident), blocks=announcement(incident, deps.zone)
+            announce_to,
+            text=card_text(incident),
+            blocks=announcement(incident, deps.zone, deps.policy),
         )
     outcomes = await asyncio.gather(*steps.values(), return_exceptions=True)
     results = dict(zip(steps, outcomes, strict=True))
@@ -86,6 +89,7 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
         if isinstance(announced, tuple):
             incident.announcement_channel_id, incident.announcement_ts = announced
         _note_failures(incident, failures)
+    await page(deps, incident, by=declaration.declarer)
     return incident
 
 
@@ -112,7 +116,9 @@ async def _post_card(deps: Deps, incident: Incident) -> tuple[str, SlackRefusal 
     """Post the card and pin it; a failed pin does not lose the card's ts."""
     assert incident.channel_id is not None
     ts = await deps.slack.post(
-        incident.channel_id, text=card_text(incident), blocks=incident_card(incident, deps.zone)
+        incident.channel_id,
+        text=card_text(incident),
+        blocks=incident_card(incident, deps.zone, deps.policy),
     )
     try:
         await deps.slack.pin(incident.channel_id, ts)

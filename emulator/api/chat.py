@@ -51,9 +51,12 @@ def parse_content(call: Call, *, too_long: str | None = "msg_too_long") -> Conte
     return Content(text, blocks, attachments or None, metadata)
 
 
-def postable(call: Call, ref: str | None = None) -> Channel:
+def postable(
+    call: Call, ref: str | None = None, *, by_name: bool = False, by_user: bool = False
+) -> Channel:
     """Return a channel the bot may post in (chat:write.public lifts membership for public)."""
-    chan = call.resolve(ref if ref is not None else call.text("channel") or "")
+    ref = ref if ref is not None else call.text("channel") or ""
+    chan = call.resolve(ref, by_name=by_name, by_user=by_user)
     if chan.is_archived:
         raise ApiError("is_archived")
     public_ok = not chan.is_private and "chat:write.public" in (call.emu.bot_scopes or set())
@@ -72,7 +75,7 @@ def bot_message_json(msg: Any) -> dict[str, Any]:
 @method("chat.postMessage")
 async def chat_post_message(call: Call) -> dict[str, Any]:
     """Post a message, or a thread reply when thread_ts is given."""
-    chan = postable(call)
+    chan = postable(call, by_name=True, by_user=True)
     content = parse_content(call, too_long=None)
     thread_ts = call.text("thread_ts")
     if thread_ts and call.emu.find_message(chan.id, thread_ts) is None:
@@ -139,7 +142,7 @@ async def chat_delete(call: Call) -> dict[str, Any]:
 @method("chat.postEphemeral")
 async def chat_post_ephemeral(call: Call) -> dict[str, Any]:
     """Show a message to one member of a channel."""
-    chan = postable(call)
+    chan = postable(call, by_name=True)
     user = call.text("user") or ""
     if user not in chan.members:
         raise ApiError("user_not_in_channel")

@@ -48,9 +48,10 @@ async def files_complete_upload_external(call: Call) -> dict[str, Any]:
             raise ApiError("file_not_found")
         f.title = entry.get("title") or f.name
         stored.append(f)
-    targets = call.ids("channels") or ([call.text("channel_id")] if call.text("channel_id") else [])
+    channel_id = call.text("channel_id")
+    targets = call.ids("channels") or ([channel_id] if channel_id else [])
     for target in targets:
-        chan = postable(call, target)
+        chan = postable(call, target, by_user=True)
         for f in stored:
             f.channels.append(chan.id)
         call.emu.store_message(
@@ -64,19 +65,39 @@ async def files_complete_upload_external(call: Call) -> dict[str, Any]:
     return {"files": [{"id": f.id, "title": f.title} for f in stored]}
 
 
-@method("canvases.create")
-async def canvases_create(call: Call) -> dict[str, Any]:
-    """Store a canvas's markdown (optionally tabbed in a channel)."""
+def _markdown(call: Call) -> str:
     content = call.decoded("document_content", "canvas_creation_failed") or {}
     if not isinstance(content, dict) or content.get("type", "markdown") != "markdown":
         raise ApiError("canvas_creation_failed")
     markdown = str(content.get("markdown", ""))
     if len(markdown) > CANVAS_LIMIT:
         raise ApiError("canvas_creation_failed")
+    return markdown
+
+
+@method("canvases.create")
+async def canvases_create(call: Call) -> dict[str, Any]:
+    """Store a canvas's markdown (optionally tabbed in a channel)."""
+    markdown = _markdown(call)
     channel_id = call.text("channel_id")
     if channel_id and channel_id not in call.emu.channels:
         raise ApiError("canvas_creation_failed", detail=f"channel {channel_id} not found")
     canvas = Canvas(call.emu.workspace.ids.new("F"), call.text("title", "") or "", markdown)
     canvas.channel_id = channel_id
+    call.emu.workspace.canvases[canvas.id] = canvas
+    return {"canvas_id": canvas.id}
+
+
+@method("conversations.canvases.create")
+async def conversations_canvases_create(call: Call) -> dict[str, Any]:
+    """Create a channel's own canvas (one per channel)."""
+    channel_id = call.text("channel_id") or ""
+    if channel_id not in call.emu.channels:
+        raise ApiError("channel_canvas_creation_failed")
+    canvases = call.emu.workspace.canvases.values()
+    if any(c.channel_canvas and c.channel_id == channel_id for c in canvases):
+        raise ApiError("channel_canvas_already_exists")
+    canvas = Canvas(call.emu.workspace.ids.new("F"), call.text("title", "") or "", _markdown(call))
+    canvas.channel_id, canvas.channel_canvas = channel_id, True
     call.emu.workspace.canvases[canvas.id] = canvas
     return {"canvas_id": canvas.id}

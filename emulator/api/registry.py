@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.state import BOT_USER_ID, Channel
 
 if TYPE_CHECKING:
-    from emulator.base import EmulatorBase
+    from emulator.core import SlackEmulator
 
 Handler = Callable[["Call"], Awaitable[dict[str, Any]]]
 METHODS: dict[str, Handler] = {}
@@ -29,6 +29,7 @@ def method(name: str) -> Callable[[Handler], Handler]:
     """Register an async function as the implementation of a Web API method."""
 
     def register(func: Handler) -> Handler:
+        """Record the function under the method's name."""
         METHODS[name] = func
         return func
 
@@ -39,7 +40,7 @@ def method(name: str) -> Callable[[Handler], Handler]:
 class Call:
     """One Web API call: the emulator, the method name and the merged arguments."""
 
-    emu: EmulatorBase
+    emu: SlackEmulator
     method: str
     args: dict[str, Any]
 
@@ -92,11 +93,15 @@ class Call:
         """Return the conversation an argument names (id or #name) as the bot can see it."""
         return self.resolve(self.text(name) or "", member=member)
 
-    def resolve(self, ref: str, *, member: bool = False) -> Channel:
-        """Return the conversation with that id or name as the bot can see it."""
+    def resolve(
+        self, ref: str, *, member: bool = False, by_name: bool = False, by_user: bool = False
+    ) -> Channel:
+        """Return the conversation with that id (or #name / user id where Slack allows it)."""
         ws = self.emu.workspace
-        chan = ws.channels.get(ref) or ws.channel_by_name(ref)
-        if chan is None and ref.startswith(("U", "W")) and ref in ws.users:
+        chan = ws.channels.get(ref)
+        if chan is None and by_name:
+            chan = ws.channel_by_name(ref)
+        if chan is None and by_user and ref in ws.users:
             chan = ws.dm_with(ref)
         if chan is None or (chan.is_private and BOT_USER_ID not in chan.members):
             raise ApiError("channel_not_found")

@@ -18,6 +18,15 @@ async def users_info(call: Call) -> dict[str, Any]:
     return {"user": user_json(user)}
 
 
+@method("users.profile.get")
+async def users_profile_get(call: Call) -> dict[str, Any]:
+    """Return a user's profile (the bot's own when no user is given)."""
+    user = call.emu.users.get(call.text("user") or BOT_USER_ID)
+    if user is None:
+        raise ApiError("user_not_found")
+    return {"profile": user_json(user)["profile"]}
+
+
 @method("users.list")
 async def users_list(call: Call) -> dict[str, Any]:
     """List workspace members with cursor pagination."""

@@ -17,7 +17,8 @@ from tests.helpers import block, ephemeral_for, incident_channel, slash, stored_
         ("sev1", "The incident needs a title, e.g. `/incident sev1 payments down`."),
         ("SEV-1   ", "The incident needs a title"),
         ("sev1 " + "x" * 4000, "That title is 4000 characters; keep it to 150 or fewer"),
-        ("sev<!channel> db", "`sev&lt;!channel&gt;` is not a severity"),
+        ("sev<!channel> db", "`sev@channel` is not a severity"),
+        ("sev&lt;!channel&gt; db", "`sev&lt;!channel&gt;` is not a severity"),
     ],
 )
 async def test_bad_commands_get_an_explanation_with_usage_and_create_nothing(
@@ -33,20 +34,34 @@ async def test_bad_commands_get_an_explanation_with_usage_and_create_nothing(
     assert emu.pings == []
 
 
+@pytest.mark.parametrize(
+    ("sent", "title", "channel_name"),
+    [
+        # What Slack sends when someone types `@channel *bold* @bob @here & <link>`.
+        (
+            "<!channel> *bold* <@U0BOB|bob> <!here> &amp; <https://evil.example|click>",
+            "@channel *bold* @bob @here & click",
+            "incident-2025-01-15-channel-bold-bob-here-click",
+        ),
+        # What Slack sends when someone types the markup itself: `<!channel> <@U0BOB>`.
+        (
+            "&lt;!channel&gt; &lt;@U0BOB&gt;",
+            "<!channel> <@U0BOB>",
+            "incident-2025-01-15-channel-u0bob",
+        ),
+    ],
+)
 async def test_a_title_full_of_mentions_and_markup_never_pings_or_forges_a_mention(
-    emu: SlackEmulator, bot: RunningBot
+    emu: SlackEmulator, bot: RunningBot, sent: str, title: str, channel_name: str
 ) -> None:
-    title = "<!channel> *bold* <@U0BOB> <!here> & <https://evil.example|click>"
-    await slash(emu, f"sev2 {title}")
-    channel = await incident_channel(
-        emu, "incident-2025-01-15-channel-bold-u0bob-here-https-evil-example-click"
-    )
+    await slash(emu, f"sev2 {sent}")
+    channel = await incident_channel(emu, channel_name)
     await ephemeral_for(emu)
 
     card = channel.messages[0]
     assert block(card.blocks, BlockId.CARD_HEADER)["text"]["text"] == title
-    assert "&lt;!channel&gt;" in card.text
-    assert "&lt;!channel&gt;" in channel.topic
+    assert "<!" not in card.text and "<@U0BOB" not in card.text
+    assert "<!" not in channel.topic and "<@U0BOB" not in channel.topic
     announcements = emu.channel_by_name("incidents")
     assert announcements is not None
     await emu.wait_for(lambda: len(announcements.messages) == 1)

@@ -50,8 +50,8 @@ async def test_requests_that_do_not_carry_a_valid_fresh_signature_are_refused(
 async def test_help_lists_every_subcommand(emu: SlackEmulator, bot: RunningBot) -> None:
     await slash(emu, "help")
     answer = await ephemeral_for(emu)
-    for form, meaning in SUBCOMMANDS:
-        assert f"`{form}` — {meaning}" in answer.text
+    for sub in SUBCOMMANDS:
+        assert f"`{sub.form}` — {sub.meaning}, e.g. `{sub.example}`" in answer.text
 
 
 async def test_mentioning_the_bot_answers_with_help_in_the_thread(

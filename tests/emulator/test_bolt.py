@@ -84,10 +84,10 @@ async def bolt(request: pytest.FixtureRequest, emu: SlackEmulator) -> AsyncItera
         await server.stop()
     else:
         socket_handler = AsyncSocketModeHandler(app, emu.app_token)
-        await socket_handler.connect_async()
+        await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         await emu.wait_for_socket()
         yield "socket"
-        await socket_handler.close_async()
+        await socket_handler.close_async()  # type: ignore[no-untyped-call]
         await emu.wait_for(lambda: not emu.socket_connected)
     assert emu.violations == []
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import Any
+
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -9,10 +12,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from emulator import SlackEmulator
 
 
-async def error_of(call: object) -> str:
+async def error_of(call: Awaitable[Any]) -> str:
     """Return the Slack error an awaited call fails with."""
     with pytest.raises(SlackApiError) as info:
-        await call  # type: ignore[misc]
+        await call
     return str(info.value.response["error"])
 
 
@@ -142,3 +145,12 @@ async def test_dms_open_once_per_user(emu: SlackEmulator, client: AsyncWebClient
     assert first["channel"]["id"].startswith("D") and second["already_open"] is True
     await client.chat_postMessage(channel=first["channel"]["id"], text="psst")
     assert emu.channels[first["channel"]["id"]].messages[0].text == "psst"
+
+
+async def test_only_chat_methods_accept_channel_names(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    emu.add_channel("news", members=["U0BOT", "U0ALICE"])
+    assert (await client.chat_postMessage(channel="#news", text="hi"))["ok"]
+    assert await error_of(client.conversations_info(channel="#news")) == "channel_not_found"
+    assert await error_of(client.conversations_join(channel="news")) == "channel_not_found"

@@ -136,3 +136,10 @@ async def test_link_names_turns_group_handles_into_pings(
     await client.chat_postMessage(channel="U0BOB", text="cc @oncall", link_names=True)
     await client.chat_postMessage(channel="U0BOB", text="cc @oncall")
     assert [p[2] for p in emu.pings] == ["@oncall"]
+
+
+def test_every_implemented_method_is_a_documented_slack_method() -> None:
+    from emulator.api import METHODS
+
+    assert len(METHODS) >= 50
+    assert [m for m in METHODS if reference.spec(m) is None] == []

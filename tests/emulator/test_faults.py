@@ -104,3 +104,21 @@ async def test_bad_tokens_and_contract_breaches_are_recorded(
         "admin.users.list: not implemented by the emulator",
     ]
     emu.violations.clear()
+
+
+async def test_rate_limits_can_be_enforced_per_tier_and_per_channel(
+    emu: SlackEmulator, client: AsyncWebClient
+) -> None:
+    emu.enforce_rate_limits = True
+    for _ in range(3):
+        await client.chat_postMessage(channel="U0ALICE", text="burst")
+    with pytest.raises(SlackApiError) as info:
+        await client.chat_postMessage(channel="U0ALICE", text="one too many")
+    assert info.value.response.status_code == 429
+    assert info.value.response.headers["Retry-After"] == "1"
+    await client.chat_postMessage(channel="U0BOB", text="another channel is fine")
+    for i in range(20):
+        await client.conversations_create(name=f"c{i}")  # tier 2: 20 per minute
+    with pytest.raises(SlackApiError) as info:
+        await client.conversations_create(name="c20")
+    assert info.value.response["error"] == "ratelimited"

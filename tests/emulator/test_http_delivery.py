@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
@@ -66,7 +67,7 @@ async def test_clicking_a_button_sends_block_actions_built_from_the_message(
     emu: SlackEmulator, app: RecordingApp, client: AsyncWebClient
 ) -> None:
     cid = emu.add_channel("inc", members=["U0BOT", "U0ALICE"])
-    blocks = [
+    blocks: list[dict[str, Any]] = [
         {"type": "section", "block_id": "card", "text": {"type": "mrkdwn", "text": "Incident"}},
         {
             "type": "actions",
@@ -169,3 +170,19 @@ async def test_events_caused_by_the_app_are_delivered_only_when_asked(
         "U0BOT",
     )
     assert len(app.requests) == 1
+
+
+async def test_failed_event_deliveries_are_retried_three_times_when_asked(
+    emu: SlackEmulator, app: RecordingApp
+) -> None:
+    async def fail(seen: Recorded) -> Response:
+        return Response(status_code=500)
+
+    app.respond = fail
+    emu.retry_events = True
+    resp = await emu.send_event({"type": "app_home_opened", "user": "U0ALICE"})
+    assert resp.status_code == 500
+    ids = {json.loads(r.body)["event_id"] for r in app.requests}
+    assert len(app.requests) == 4 and len(ids) == 1
+    assert [r.headers.get("x-slack-retry-num") for r in app.requests] == [None, "1", "2", "3"]
+    assert app.requests[-1].headers["x-slack-retry-reason"] == "http_error"

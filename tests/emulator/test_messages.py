@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import pytest
@@ -19,11 +20,11 @@ def section(text: str, block_id: str | None = None) -> dict[str, Any]:
     return block
 
 
-async def error_of(call: object) -> dict[str, Any]:
+async def error_of(call: Awaitable[Any]) -> dict[str, Any]:
     """Return the body of the Slack error an awaited call fails with."""
     with pytest.raises(SlackApiError) as info:
-        await call  # type: ignore[misc]
-    return dict(info.value.response.data)  # type: ignore[arg-type]
+        await call
+    return dict(info.value.response.data)
 
 
 @pytest.fixture

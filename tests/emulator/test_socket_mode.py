@@ -29,10 +29,10 @@ async def socket_client(emu: SlackEmulator) -> AsyncIterator[SocketModeClient]:
 
     sm.socket_mode_request_listeners.append(on_request)
     sm.received = received  # type: ignore[attr-defined]
-    await sm.connect()
+    await sm.connect()  # type: ignore[no-untyped-call]
     await emu.wait_for_socket()
     yield sm
-    await sm.close()
+    await sm.close()  # type: ignore[no-untyped-call]
     if web.session is not None:
         await web.session.close()
     await emu.wait_for(lambda: not emu.socket_connected)
@@ -71,12 +71,23 @@ async def test_envelopes_go_over_the_socket_and_acks_come_back(
 async def test_an_unacked_envelope_is_a_violation(emu: SlackEmulator) -> None:
     web = AsyncWebClient(base_url=emu.api_url)
     sm = SocketModeClient(app_token=emu.app_token, web_client=web, auto_reconnect_enabled=False)
-    await sm.connect()
+    await sm.connect()  # type: ignore[no-untyped-call]
     await emu.wait_for_socket()
     emu.ack_timeout = 0.2
     resp = await emu.send_event({"type": "app_home_opened", "user": "U0ALICE"})
     assert resp.status_code != 200
     assert emu.violations and "not acknowledged" in emu.violations[0]
     emu.violations.clear()
-    await sm.close()
+    await sm.close()  # type: ignore[no-untyped-call]
     await emu.wait_for(lambda: not emu.socket_connected)
+
+
+async def test_clients_reconnect_when_slack_asks_them_to(
+    emu: SlackEmulator, socket_client: SocketModeClient
+) -> None:
+    [old] = emu.socket.clients
+    await emu.socket.disconnect("refresh_requested")
+    await emu.wait_for(lambda: emu.socket.clients and old not in emu.socket.clients)
+    assert len(emu.calls_to("apps.connections.open")) == 2
+    ack = await emu.send_event({"type": "app_home_opened", "user": "U0ALICE"})
+    assert ack.status_code == 200

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
@@ -44,10 +46,10 @@ MODAL = {
 }
 
 
-async def error_of(call: object) -> str:
+async def error_of(call: Awaitable[Any]) -> str:
     """Return the Slack error an awaited call fails with."""
     with pytest.raises(SlackApiError) as info:
-        await call  # type: ignore[misc]
+        await call
     return str(info.value.response["error"])
 
 

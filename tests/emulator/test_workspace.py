@@ -69,3 +69,33 @@ async def test_canvases_keep_their_markdown(emu: SlackEmulator, client: AsyncWeb
     )
     canvas = emu.workspace.canvases[resp["canvas_id"]]
     assert (canvas.title, canvas.markdown) == ("Postmortem", "# What happened")
+
+
+async def test_bookmarks_and_channel_canvases(emu: SlackEmulator, client: AsyncWebClient) -> None:
+    cid = emu.add_channel("inc", members=["U0BOT"])
+    added = await client.bookmarks_add(
+        channel_id=cid, title="Runbook", type="link", link="https://runbooks.example.com/db"
+    )
+    bookmark_id = added["bookmark"]["id"]
+    await client.bookmarks_edit(channel_id=cid, bookmark_id=bookmark_id, title="DB runbook")
+    listed = await client.bookmarks_list(channel_id=cid)
+    assert [b["title"] for b in listed["bookmarks"]] == ["DB runbook"]
+    with pytest.raises(SlackApiError) as info:
+        await client.bookmarks_add(channel_id=cid, title="x", type="link", link="ftp://nope")
+    assert info.value.response["error"] == "invalid_link"
+    await client.bookmarks_remove(channel_id=cid, bookmark_id=bookmark_id)
+    assert emu.channels[cid].bookmarks == []
+
+    doc = {"type": "markdown", "markdown": "## Timeline"}
+    canvas_id = (await client.conversations_canvases_create(channel_id=cid, document_content=doc))[
+        "canvas_id"
+    ]
+    assert emu.workspace.canvases[canvas_id].channel_id == cid
+    with pytest.raises(SlackApiError) as info:
+        await client.conversations_canvases_create(channel_id=cid, document_content=doc)
+    assert info.value.response["error"] == "channel_canvas_already_exists"
+
+
+async def test_profiles(client: AsyncWebClient) -> None:
+    profile = (await client.users_profile_get(user="U0CAROL"))["profile"]
+    assert (profile["real_name"], profile["email"]) == ("Carol Poe", "carol@example.com")

@@ -1,0 +1,85 @@
+"""`/incident list` and the App Home tab."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.escape import escape_mrkdwn
+from bot.ids import BlockId
+from bot.policy import Policy
+from bot.rendering.incident import severity_line
+from bot.roles import ROLE_NAMES, Role
+from bot.severity import Severity
+from bot.status import Status
+from bot.times import duration
+from models import Incident
+
+MAX_HOME_ROWS = 40
+
+
+def incident_line(incident: Incident, now: datetime, policy: Policy) -> str:
+    """`🔴 SEV1 Critical · #3 payments down · Investigating · IC @ann · 42 min · #channel`."""
+    commander = incident.current_roles.get(Role.COMMANDER.value)
+    lock = " 🔒" if incident.is_private else ""
+    return (
+        f"{severity_line(Severity(incident.severity), policy)} · *#{incident.id}* "
+        f"{escape_mrkdwn(incident.title)}{lock} · {Status(incident.status).label} · "
+        f"IC {f'<@{commander}>' if commander else '_none_'} · "
+        f"{duration(incident.declared_at, now)} · <#{incident.channel_id}>"
+    )
+
+
+def incident_list(incidents: list[Incident], now: datetime, policy: Policy) -> str:
+    """The answer to `/incident list`."""
+    if not incidents:
+        return "No open incidents. 🎉"
+    lines = [f"• {incident_line(i, now, policy)}" for i in incidents]
+    return f"*Open incidents ({len(incidents)})*\n" + "\n".join(lines)
+
+
+def home_view(
+    user: str, incidents: list[Incident], now: datetime, policy: Policy
+) -> dict[str, Any]:
+    """The App Home tab: the person's incidents and roles, then every open incident."""
+    mine = [i for i in incidents if user in i.current_roles.values()]
+    blocks: list[Block] = [HeaderBlock(text="Your incidents")]
+    if not mine:
+        blocks.append(SectionBlock(text="You hold no role in an open incident."))
+    for incident in mine[:MAX_HOME_ROWS]:
+        roles = [
+            ROLE_NAMES[Role(r)] for r, holder in incident.current_roles.items() if holder == user
+        ]
+        blocks.append(
+            SectionBlock(
+                block_id=f"{BlockId.HOME_MINE}_{incident.id}",
+                text=MarkdownTextObject(
+                    text=f"{incident_line(incident, now, policy)}\nYou are: {', '.join(roles)}"
+                ),
+            )
+        )
+    blocks += [DividerBlock(), HeaderBlock(text=f"All open incidents ({len(incidents)})")]
+    if not incidents:
+        blocks.append(SectionBlock(text="No open incidents. 🎉"))
+    for incident in incidents[:MAX_HOME_ROWS]:
+        blocks.append(
+            SectionBlock(
+                block_id=f"{BlockId.HOME_ALL}_{incident.id}",
+                text=MarkdownTextObject(text=incident_line(incident, now, policy)),
+            )
+        )
+    if len(incidents) > MAX_HOME_ROWS:
+        blocks.append(
+            SectionBlock(text=f"…and {len(incidents) - MAX_HOME_ROWS} more: `/incident list`.")
+        )
+    result: dict[str, Any] = View(type="home", blocks=blocks).to_dict()
+    return result
