@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="bring the database schema to head")
     sub.add_parser("demo", help="play an incident against the local Slack emulator")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet = args.command == "demo"  # the demo prints a transcript, not a log
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
     try:
         if args.command == "demo":
             from bot.demo import run_demo

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import os
+from datetime import UTC, datetime, timedelta
 import tempfile
 from pathlib import Path
 
 from bot.app import asgi_app, build_runtime
+from bot.clock import FrozenClock
 from bot.db import migrate
 from bot.ids import ActionId
 from bot.runner import serve_in_background
@@ -21,7 +22,6 @@ BOT_TOKEN = "xoxb-demo"
 
 async def run_demo() -> int:
     """Start the emulator and the bot, play an incident, print what people would see."""
-    logging.getLogger().setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="incident-demo-") as folder:
         database = Path(folder) / "incidents.db"
         async with SlackEmulator(signing_secret=SECRET, bot_token=BOT_TOKEN) as emu:
@@ -34,12 +34,13 @@ async def run_demo() -> int:
                 INCIDENT_ANNOUNCE_CHANNEL="#incidents",
                 INCIDENT_TIMEZONE=os.environ.get("INCIDENT_TIMEZONE", "UTC"),
             )
-            runtime = build_runtime(settings)
+            clock = FrozenClock(datetime.now(UTC).replace(second=0, microsecond=0))
+            runtime = build_runtime(settings, clock=clock)
             await migrate(runtime.engine)
             server = await serve_in_background(asgi_app(runtime))
             emu.bot_url = f"{server.url}/slack/events"
             try:
-                await _play(emu, announcements)
+                await _play(emu, announcements, clock)
             finally:
                 await server.stop()
                 await runtime.close()
@@ -48,23 +49,40 @@ async def run_demo() -> int:
     return 0
 
 
-async def _play(emu: SlackEmulator, announcements: str) -> None:
+async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> None:
     """What people do, each step through a real signed request."""
-    print("alice types: /incident sev1 payments down")
-    await emu.slash_command(
-        "/incident", "sev1 payments down", user="U0ALICE", channel=announcements
-    )
+    await _type(emu, "alice", "sev1 payments down", announcements)
     channel = await _wait_channel(emu, "payments-down")
-    await emu.wait_for(lambda: len(emu.channels[announcements].messages) == 1)
+    await emu.wait_for(lambda: len(emu.channels[channel].pins) == 1)
     post = emu.channels[announcements].messages[0]
     print("bob clicks [Join the incident channel] on the announcement")
     await emu.click_button(announcements, post.ts, ActionId.JOIN_INCIDENT, user="U0BOB")
     await emu.wait_for(lambda: "U0BOB" in emu.channels[channel].members)
-    print("carol types: /incident sev9 checkout slow\n")
-    await emu.slash_command(
-        "/incident", "sev9 checkout slow", user="U0CAROL", channel=announcements
-    )
+    steps = [
+        ("alice", "role tech <@U0BOB|bob>", lambda: "tech" in _said(emu, channel)),
+        ("alice", "role scribe <@U0CAROL|carol>", lambda: "scribe" in _said(emu, channel)),
+        ("bob", "status identified", lambda: "Identified" in emu.channels[channel].topic),
+        ("bob", "update bad deploy of checkout-api 4.2; rolling back", lambda: "rolling back" in _said(emu, channel)),
+        ("bob", "mitigated rollback done, error rate back to normal", lambda: "Mitigated" in emu.channels[channel].topic),
+        ("alice", "resolve checkout-api 4.2 reverted; fix to follow", lambda: "resolved" in _said(emu, channel)),
+    ]  # fmt: skip
+    for who, text, done in steps:
+        clock.advance(timedelta(minutes=7))  # the bot reads time only from its clock
+        await _type(emu, who, text, channel)
+        await emu.wait_for(done)
+    await _type(emu, "carol", "sev9 checkout slow", announcements)
     await emu.wait_for(lambda: any(e.user == "U0CAROL" for e in emu.ephemerals))
+    print()
+
+
+async def _type(emu: SlackEmulator, who: str, text: str, channel: str) -> None:
+    user = next(u for u in emu.users.values() if u.name == who)
+    print(f"{who} types in #{emu.channels[channel].name}: /incident {text}")
+    await emu.slash_command("/incident", text, user=user.id, channel=channel)
+
+
+def _said(emu: SlackEmulator, channel: str) -> str:
+    return " ".join(f"{m.text} {m.blocks}" for m in emu.channels[channel].messages).lower()
 
 
 async def _wait_channel(emu: SlackEmulator, ending: str) -> str:

@@ -77,9 +77,20 @@ def render_workspace(emu: Any) -> str:
     for channel in emu.channels.values():
         if not channel.messages and not channel.topic:
             continue
-        lock = "🔒" if channel.is_private else "#"
         members = ", ".join(sorted(emu.users[m].name for m in channel.members if m in emu.users))
-        out.append(f"━━ {lock}{channel.name}  (members: {members})")
+        if channel.is_im:
+            person = next(
+                (
+                    emu.users[m].name
+                    for m in channel.members
+                    if m in emu.users and not emu.users[m].is_bot
+                ),
+                channel.name,
+            )
+            out.append(f"━━ direct message to @{person}")
+        else:
+            lock = "🔒" if channel.is_private else "#"
+            out.append(f"━━ {lock}{channel.name}  (members: {members})")
         if channel.topic:
             out.append(f"   topic: {readable(channel.topic, emu)}")
         for message in channel.messages:
