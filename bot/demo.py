@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import asgi_app, build_runtime
@@ -62,10 +62,22 @@ async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> N
         ("alice", "role tech <@U0BOB|bob>", lambda: "tech" in _said(emu, channel)),
         ("alice", "role scribe <@U0CAROL|carol>", lambda: "scribe" in _said(emu, channel)),
         ("bob", "status identified", lambda: "Identified" in emu.channels[channel].topic),
-        ("bob", "update bad deploy of checkout-api 4.2; rolling back", lambda: "rolling back" in _said(emu, channel)),
-        ("bob", "mitigated rollback done, error rate back to normal", lambda: "Mitigated" in emu.channels[channel].topic),
-        ("alice", "resolve checkout-api 4.2 reverted; fix to follow", lambda: "resolved" in _said(emu, channel)),
-    ]  # fmt: skip
+        (
+            "bob",
+            "update bad deploy of checkout-api 4.2; rolling back",
+            lambda: "rolling back" in _said(emu, channel),
+        ),
+        (
+            "bob",
+            "mitigated rollback done, error rate back to normal",
+            lambda: "Mitigated" in emu.channels[channel].topic,
+        ),
+        (
+            "alice",
+            "resolve checkout-api 4.2 reverted; fix to follow",
+            lambda: "resolved" in _said(emu, channel),
+        ),
+    ]
     for who, text, done in steps:
         clock.advance(timedelta(minutes=7))  # the bot reads time only from its clock
         await _type(emu, who, text, channel)

@@ -38,6 +38,8 @@ class SlackGateway:
         self.client = client
         self._channel_ids: dict[str, str] = {}
         self._usergroup_ids: dict[str, str] = {}
+        self._identity: dict[str, Any] | None = None
+        self._names: dict[str, str] = {}
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -140,6 +142,85 @@ class SlackGateway:
     async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal."""
         await self.call("views.open", trigger_id=trigger_id, view=view)
+
+    async def workspace_url(self) -> str:
+        """The workspace's address, e.g. https://acme.slack.com/ (asked once)."""
+        return str((await self._whoami())["url"])
+
+    async def bot_user(self) -> str:
+        """The bot's own user ID (asked once)."""
+        return str((await self._whoami())["user_id"])
+
+    async def _whoami(self) -> dict[str, Any]:
+        if self._identity is None:
+            self._identity = await self.call("auth.test")
+        return self._identity
+
+    async def permalink(self, channel: str, ts: str, thread_ts: str | None = None) -> str:
+        """A message's permalink, built as Slack builds it rather than asked for each time."""
+        link = f"{await self.workspace_url()}archives/{channel}/p{ts.replace('.', '')}"
+        if thread_ts and thread_ts != ts:
+            link += f"?thread_ts={thread_ts}&cid={channel}"
+        return link
+
+    async def message_with_reactions(self, channel: str, ts: str) -> dict[str, Any]:
+        """One message, thread replies included, with its reactions (one read)."""
+        data = await self.call("reactions.get", channel=channel, timestamp=ts, full=True)
+        message: dict[str, Any] = data["message"]
+        return message
+
+    async def react(self, channel: str, ts: str, name: str) -> None:
+        """Add the bot's reaction; already there is fine."""
+        try:
+            await self.call("reactions.add", channel=channel, timestamp=ts, name=name)
+        except SlackRefusal as refusal:
+            if refusal.error != "already_reacted":
+                raise
+
+    async def unreact(self, channel: str, ts: str, name: str) -> None:
+        """Take the bot's reaction off; already gone is fine."""
+        try:
+            await self.call("reactions.remove", channel=channel, timestamp=ts, name=name)
+        except SlackRefusal as refusal:
+            if refusal.error not in ("no_reaction", "message_not_found"):
+                raise
+
+    async def user_names(self, users: set[str]) -> dict[str, str]:
+        """Display names, each asked of Slack once per process."""
+        for user in users - self._names.keys():
+            try:
+                profile = await self.user(user)
+            except SlackRefusal:
+                continue
+            self._names[user] = str(profile.get("real_name") or profile.get("name") or user)
+        return {user: self._names.get(user, user) for user in users}
+
+    async def history(self, channel: str, *, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """Every message of a channel (or of one thread), following Slack's pagination."""
+        method = "conversations.replies" if thread_ts else "conversations.history"
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            data = await self.call(method, channel=channel, ts=thread_ts, limit=200, cursor=cursor)
+            found.extend(data.get("messages", []))
+            cursor = data.get("response_metadata", {}).get("next_cursor") or None
+            if cursor is None:
+                return found
+
+    async def pinned(self, channel: str) -> list[dict[str, Any]]:
+        """The messages pinned in a channel."""
+        data = await self.call("pins.list", channel=channel)
+        return [item["message"] for item in data.get("items", []) if item.get("message")]
+
+    async def upload(self, channel: str, *, filename: str, content: str, title: str) -> None:
+        """Share a text file in a channel (files.getUploadURLExternal + completeUploadExternal)."""
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, filename=filename, content=content, title=title
+            )
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            raise SlackRefusal("files.upload", str(data.get("error", "unknown_error"))) from None
 
     async def usergroup_members(self, group: str) -> tuple[str, list[str]]:
         """The ID and members of a user group given by handle (looked up once) or ID."""

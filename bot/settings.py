@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///incidents.db"
 CHANNEL_PREFIX_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,20}$")
+EMOJI_NAME = re.compile(r"^[a-z0-9_+'-]+$")
 ANNOUNCE_CHANNEL_PATTERN = re.compile(r"^(#[a-z0-9_-]{1,80}|[CG][A-Z0-9]{2,})$")
 
 
@@ -46,6 +47,9 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
+    timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("pushpin",), alias="TIMELINE_EMOJI"
+    )
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -81,6 +85,15 @@ class Settings(BaseSettings):
         if not ANNOUNCE_CHANNEL_PATTERN.match(value):
             raise ValueError("must be a channel ID such as C0123ABCD or a name such as #incidents")
         return value
+
+    @field_validator("timeline_emoji", mode="before")
+    @classmethod
+    def _emoji_list(cls, value: object) -> tuple[str, ...]:
+        names = value.split(",") if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        cleaned = tuple(str(name).strip().strip(":") for name in names if str(name).strip())
+        if not cleaned or not all(EMOJI_NAME.match(name) for name in cleaned):
+            raise ValueError("must be emoji names separated by commas, e.g. pushpin,round_pushpin")
+        return cleaned
 
     @field_validator("channel_prefix")
     @classmethod

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers import announcement, card, declare_modal, errors, events, incident_command
+from handlers import (
+    announcement,
+    card,
+    declare_modal,
+    errors,
+    events,
+    incident_command,
+    timeline_events,
+)
 
 
 def register(app: AsyncApp) -> None:
     """Attach every listener to the app."""
-    for module in (incident_command, declare_modal, card, announcement, events, errors):
+    modules = (incident_command, declare_modal, card, announcement, events, timeline_events)
+    for module in (*modules, errors):
         module.register(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.incident import TimelineEntry
@@ -20,8 +20,9 @@ async def add(
     actor: str | None,
     text: str = "",
     data: dict[str, Any] | None = None,
+    **message: Any,
 ) -> TimelineEntry:
-    """Record something that happened."""
+    """Record something that happened; `message` fields describe a marked Slack message."""
     entry = TimelineEntry(
         incident_id=incident_id,
         kind=kind,
@@ -29,6 +30,9 @@ async def add(
         actor=actor,
         text=text,
         data=data or {},
+        files=message.pop("files", []),
+        edited=False,
+        **message,
     )
     session.add(entry)
     await session.flush()
@@ -43,3 +47,25 @@ async def for_incident(*, session: AsyncSession, incident_id: int) -> list[Timel
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
     )
     return list(result.scalars())
+
+
+async def message_entry(
+    *, session: AsyncSession, incident_id: int, message_ts: str
+) -> TimelineEntry | None:
+    """The timeline entry of a marked message."""
+    result = await session.execute(
+        select(TimelineEntry).where(
+            TimelineEntry.incident_id == incident_id, TimelineEntry.message_ts == message_ts
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def remove_message(*, session: AsyncSession, incident_id: int, message_ts: str) -> bool:
+    """Take a marked message off the timeline; tells whether it was there."""
+    result = await session.execute(
+        delete(TimelineEntry).where(
+            TimelineEntry.incident_id == incident_id, TimelineEntry.message_ts == message_ts
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

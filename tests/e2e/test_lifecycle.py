@@ -90,7 +90,12 @@ async def test_the_resolution_summary_goes_to_the_announcement_thread_with_the_d
     ("first", "then", "expected"),
     [
         ("resolve", "resolve", "Incident #1 is already resolved."),
-        ("resolve", "mitigated", "Incident #1 is resolved; it can't become mitigated. If it is back, `/incident reopen` it first."),
+        (
+            "resolve",
+            "mitigated",
+            "Incident #1 is resolved; it can't become mitigated. "
+            "If it is back, `/incident reopen` it first.",
+        ),
         (None, "reopen", "Incident #1 is investigating, not resolved; there is nothing to reopen."),
         (None, "status investigating", "Incident #1 is already investigating."),
         (None, "status closed", "`closed` follows the postmortem; it is not set by hand."),
@@ -100,7 +105,7 @@ async def test_the_resolution_summary_goes_to_the_announcement_thread_with_the_d
         (None, "started 25:99", "I can't read `25:99` as a time."),
         (None, "started 2099-01-01 10:00", "`2099-01-01 10:00` is in the future"),
     ],
-)  # fmt: skip
+)
 async def test_transitions_that_make_no_sense_are_explained_not_made(
     emu: SlackEmulator, bot: RunningBot, first: str | None, then: str, expected: str
 ) -> None:
