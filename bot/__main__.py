@@ -1,4 +1,4 @@
-"""Command line: `python -m bot serve|socket|migrate|demo`."""
+"""Command line: `python -m bot serve|socket|migrate|backfill|demo|export`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import logging
 import sys
 
+from bot.policy import load_policy
 from bot.settings import Mode, SettingsError, load_settings
 
 
@@ -18,9 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="serve Slack's HTTP requests on 0.0.0.0:$PORT")
     sub.add_parser("socket", help="connect to Slack over Socket Mode")
     sub.add_parser("migrate", help="bring the database schema to head")
+    sub.add_parser("backfill", help="add timeline marks made while the bot was down")
     sub.add_parser("demo", help="play an incident against the local Slack emulator")
+    export = sub.add_parser("export", help="print an incident's timeline as Markdown or JSON")
+    export.add_argument("incident", help="number (12, #12), channel ID or channel name")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
     args = parser.parse_args(argv)
-    quiet = args.command == "demo"  # the demo prints a transcript, not a log
+    quiet = args.command in ("demo", "export")  # they print a transcript or a file, not a log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -31,7 +36,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return int(asyncio.run(run_demo()))
         settings = load_settings()
+        if args.command == "export":
+            from bot.export_cli import run_export
+
+            return asyncio.run(run_export(settings, args.incident, args.format))
         settings.require(Mode(args.command))
+        load_policy(settings.config_path)  # a bad policy file stops start-up with one line
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
@@ -41,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": runner.serve_http,
         "socket": runner.serve_socket_mode,
         "migrate": runner.migrate_only,
+        "backfill": runner.backfill,
     }[args.command]
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(settings))

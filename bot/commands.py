@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.errors import UserFacingError
@@ -60,6 +61,17 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "/incident update <text>",
         "post a status update",
         "/incident update failover done, watching",
+    ),
+    Subcommand(
+        "/incident note [<HH:MM>] <text>",
+        "add a note to the timeline, now or at a time",
+        "/incident note 14:35 restarted the primary",
+    ),
+    Subcommand("/incident timeline", "show the whole timeline", "/incident timeline"),
+    Subcommand(
+        "/incident timeline export",
+        "upload the timeline as a Markdown file",
+        "/incident timeline export",
     ),
     Subcommand("/incident help", "show this list", "/incident help"),
 )
@@ -133,6 +145,21 @@ class SetTime:
 
 
 @dataclass(frozen=True)
+class AddNote:
+    """A note on the timeline, now or at `at` (as typed, HH:MM)."""
+
+    text: str
+    at: str | None = None
+
+
+@dataclass(frozen=True)
+class ShowTimeline:
+    """The whole timeline, privately."""
+
+    export: bool = False
+
+
+@dataclass(frozen=True)
 class PostUpdate:
     """A status update for the channel and the announcement thread."""
 
@@ -151,10 +178,20 @@ Command = (
     | Reopen
     | SetTime
     | PostUpdate
+    | AddNote
+    | ShowTimeline
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
-    AssignRole | ShowRoles | ChangeSeverity | ChangeStatus | Reopen | SetTime | PostUpdate
+    AssignRole
+    | ShowRoles
+    | ChangeSeverity
+    | ChangeStatus
+    | Reopen
+    | SetTime
+    | PostUpdate
+    | AddNote
+    | ShowTimeline
 )
 
 
@@ -207,6 +244,16 @@ def parse_incident_command(text: str) -> Command:
             return SetTime(field=verb, when=rest)
         case "update":
             return PostUpdate(_update_text(rest))
+        case "note":
+            return _parse_note(rest)
+        case "timeline" if not args:
+            return ShowTimeline()
+        case "timeline" if [a.lower() for a in args] == ["export"]:
+            return ShowTimeline(export=True)
+        case "timeline":
+            raise UsageError(
+                f"{_quoted(rest)} is not a timeline option.", form="/incident timeline"
+            )
     return _parse_declare(words)
 
 
@@ -276,6 +323,22 @@ def _parse_status(args: list[str]) -> ChangeStatus:
             f"{_quoted(word)} is not a status. Use one of: {names}.", form="/incident status"
         )
     return ChangeStatus(Status(word), _note(typed_text(" ".join(args[1:]))))
+
+
+def _parse_note(text: str) -> AddNote:
+    first, _, rest = text.partition(" ")
+    if re.fullmatch(r"\d{1,2}:\d{2}", first):
+        at, text = first, rest.strip()
+    else:
+        at = None
+    if not text:
+        raise UsageError(
+            "The note needs some text, e.g. `/incident note restarted the primary`.",
+            form="/incident note",
+        )
+    if len(text) > MAX_UPDATE:
+        raise UsageError(f"That is {len(text)} characters; keep notes to {MAX_UPDATE}.")
+    return AddNote(text=text, at=at)
 
 
 def _note(text: str) -> str:

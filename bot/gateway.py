@@ -66,7 +66,10 @@ class SlackGateway:
     async def invite(self, channel: str, users: list[str]) -> None:
         """Invite people; those already in the channel are not an error."""
         try:
-            await self.call("conversations.invite", channel=channel, users=",".join(users))
+            # force: invite the others even when some are already in or can't be invited
+            await self.call(
+                "conversations.invite", channel=channel, users=",".join(users), force=True
+            )
         except SlackRefusal as refusal:
             if refusal.error != "already_in_channel":
                 raise
@@ -88,6 +91,12 @@ class SlackGateway:
             "chat.postMessage", channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
         )
         return str(data["ts"])
+
+    async def post_ephemeral(
+        self, channel: str, user: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Show a message to one person in a channel."""
+        await self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks)
 
     async def user(self, user: str) -> dict[str, Any]:
         """A workspace member's profile."""
@@ -207,10 +216,11 @@ class SlackGateway:
             if cursor is None:
                 return found
 
-    async def pinned(self, channel: str) -> list[dict[str, Any]]:
-        """The messages pinned in a channel."""
+    async def pinned(self, channel: str) -> list[tuple[dict[str, Any], str]]:
+        """The messages pinned in a channel, each with who pinned it."""
         data = await self.call("pins.list", channel=channel)
-        return [item["message"] for item in data.get("items", []) if item.get("message")]
+        items = [i for i in data.get("items", []) if i.get("message")]
+        return [(i["message"], str(i.get("created_by", ""))) for i in items]
 
     async def upload(self, channel: str, *, filename: str, content: str, title: str) -> None:
         """Share a text file in a channel (files.getUploadURLExternal + completeUploadExternal)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from dataclasses import dataclass
 
@@ -10,9 +11,12 @@ import uvicorn
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from starlette.applications import Starlette
 
-from bot.app import asgi_app, build_runtime
+from bot.app import Runtime, asgi_app, build_runtime
 from bot.db import make_engine, migrate
+from bot.services.backfill import backfill_open_incidents
 from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 async def migrate_only(settings: Settings) -> None:
@@ -24,11 +28,38 @@ async def migrate_only(settings: Settings) -> None:
         await engine.dispose()
 
 
+async def backfill(settings: Settings) -> None:
+    """Add the timeline marks made while the bot was down, for every open incident."""
+    runtime = build_runtime(settings)
+    try:
+        added = await backfill_open_incidents(runtime.deps)
+        print(f"Backfill added {added} timeline entries.")
+    finally:
+        await runtime.close()
+
+
+async def _start(runtime: Runtime) -> asyncio.Task[int]:
+    """Migrate, then catch up on missed marks in the background while serving."""
+    await migrate(runtime.engine)
+    task = asyncio.get_running_loop().create_task(backfill_open_incidents(runtime.deps))
+    task.add_done_callback(_log_backfill)
+    return task
+
+
+def _log_backfill(task: asyncio.Task[int]) -> None:
+    if task.cancelled():
+        return
+    if task.exception() is not None:
+        logger.error("start-up backfill failed", exc_info=task.exception())
+    else:
+        logger.info("start-up backfill added %d timeline entries", task.result())
+
+
 async def serve_http(settings: Settings) -> None:
     """Migrate, then serve Slack's requests on 0.0.0.0:$PORT until stopped."""
     runtime = build_runtime(settings)
     try:
-        await migrate(runtime.engine)
+        backfilling = await _start(runtime)  # noqa: F841 - kept so the task is not collected
         config = uvicorn.Config(
             asgi_app(runtime), host="0.0.0.0", port=settings.port, log_level="info"
         )
@@ -41,7 +72,7 @@ async def serve_socket_mode(settings: Settings) -> None:
     """Migrate, then take Slack's requests over Socket Mode until stopped."""
     runtime = build_runtime(settings, verify_requests=False)
     try:
-        await migrate(runtime.engine)
+        backfilling = await _start(runtime)  # noqa: F841 - kept so the task is not collected
         handler = AsyncSocketModeHandler(runtime.app, app_token=settings.slack_app_token)
         await handler.start_async()  # type: ignore[no-untyped-call]
     finally:

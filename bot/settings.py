@@ -28,6 +28,7 @@ class Mode(StrEnum):
     HTTP = "serve"
     SOCKET = "socket"
     DATABASE_ONLY = "migrate"
+    CATCH_UP = "backfill"
 
 
 class Settings(BaseSettings):
@@ -119,7 +120,7 @@ class Settings(BaseSettings):
     def require(self, mode: Mode) -> None:
         """Raise SettingsError naming the first setting this mode needs but lacks."""
         needed: list[tuple[str, str | None, str]] = []
-        if mode in (Mode.HTTP, Mode.SOCKET):
+        if mode in (Mode.HTTP, Mode.SOCKET, Mode.CATCH_UP):
             needed.append(("SLACK_BOT_TOKEN", self.slack_bot_token, "the bot token, xoxb-…"))
         if mode is Mode.HTTP:
             needed.append(

@@ -104,6 +104,7 @@ class UserActions(Driver):
         if ts not in chan.pins:
             chan.pins.append(ts)
             self.pin_times[(chan.id, ts)] = int(time.time())
+            self.pinned_by[(chan.id, ts)] = user
         event = {
             "type": "pin_added",
             "user": user,
@@ -116,6 +117,55 @@ class UserActions(Driver):
                 "created_by": user,
             },
             "event_ts": f"{time.time():.6f}",
+        }
+        await self.deliver_event(event, chan)
+
+    async def user_edits(self, channel: str, ts: str, user: str, text: str) -> None:
+        """Edit a person's own message; deliver message_changed."""
+        chan = self._member_chan(channel, user)
+        msg = self._message(chan.id, ts)
+        if msg.user != user:
+            raise ValueError(f"{user} cannot edit {ts}: not their message")
+        previous = message_json(msg)
+        msg.text, msg.blocks, msg.edited = text, rich_text_from(text), True
+        now = self.workspace.ids.ts()
+        changed = {**message_json(msg), "edited": {"user": user, "ts": now}}
+        event: dict[str, Any] = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": chan.id,
+            "ts": now,
+            "message": changed,
+            "previous_message": previous,
+            "event_ts": now,
+            "channel_type": channel_type(chan),
+        }
+        await self.deliver_event(event, chan)
+
+    async def user_deletes(self, channel: str, ts: str, user: str) -> None:
+        """Delete a person's own message; deliver message_deleted."""
+        chan = self._member_chan(channel, user)
+        msg = self._message(chan.id, ts)
+        if msg.user != user:
+            raise ValueError(f"{user} cannot delete {ts}: not their message")
+        if msg.thread_ts and msg.thread_ts != msg.ts:
+            self._message(chan.id, msg.thread_ts).replies.remove(msg)
+        else:
+            chan.messages.remove(msg)
+        if ts in chan.pins:
+            chan.pins.remove(ts)
+        now = self.workspace.ids.ts()
+        event: dict[str, Any] = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": chan.id,
+            "ts": now,
+            "deleted_ts": ts,
+            "previous_message": message_json(msg),
+            "event_ts": now,
+            "channel_type": channel_type(chan),
         }
         await self.deliver_event(event, chan)
 

@@ -59,10 +59,13 @@ class EmulatorBase:
         self.bot_url: str | None = None
         self.bot_transport: httpx.AsyncBaseTransport | None = None
         self.deliver_events = True
+        # Bot events the app subscribes to (a manifest's bot_events); None delivers every event.
+        self.subscriptions: set[str] | None = None
         self.deliver_api_events = False
         self.retry_events = False
         self.system_messages = False
         self.pin_times: dict[tuple[str, str], int] = {}
+        self.pinned_by: dict[tuple[str, str], str] = {}
         self.bot_scopes: set[str] | None = None
         self.socket = SocketHub(self)
         self._mentions: dict[tuple[str, str], set[str]] = {}

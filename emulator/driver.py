@@ -170,11 +170,31 @@ class Driver(EmulatorBase):
         return self.deliver_events and (self.socket.connected or bool(self.bot_url))
 
     async def deliver_event(self, event: dict[str, Any], chan: Channel | None) -> None:
-        """Deliver an event the app would receive (only for channels the bot is in)."""
+        """Deliver an event the app subscribes to (only for channels the bot is in).
+
+        Slack counts an answer other than 2xx as a failed delivery, so it is a violation.
+        """
         if chan is not None and BOT_USER_ID not in chan.members:
             return
-        if self._can_deliver():
-            await self.send_event(event)
+        if not self._can_deliver() or not self.subscribed(event, chan):
+            return
+        response = await self.send_event(event)
+        if response.status_code >= 300:
+            self.violation(
+                f"the app answered {response.status_code} to a {event['type']} event "
+                "(Slack counts that as a failed delivery and retries)"
+            )
+
+    def subscribed(self, event: dict[str, Any], chan: Channel | None) -> bool:
+        """Whether the app's manifest subscribes to this event (all, when no manifest is set)."""
+        if self.subscriptions is None:
+            return True
+        name = str(event["type"])
+        if name == "message" and chan is not None:
+            name = "message." + (
+                "im" if chan.is_im else "groups" if chan.is_private else "channels"
+            )
+        return name in self.subscriptions
 
     def emit(self, event: dict[str, Any], chan: Channel | None = None) -> None:
         """Deliver, in the background, an event a Web API call caused (if deliver_api_events)."""

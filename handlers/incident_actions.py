@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import (
+    AddNote,
     AssignRole,
     ChangeSeverity,
     ChangeStatus,
@@ -11,15 +12,19 @@ from bot.commands import (
     Reopen,
     SetTime,
     ShowRoles,
+    ShowTimeline,
 )
 from bot.deps import Deps
 from bot.rendering.roles import roles_list
 from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services import lifecycle
 from bot.services.incidents import incident_in
+from bot.services.notes import add_note
 from bot.services.roles import assign_roles
+from bot.services.timeline_view import show_timeline
 from bot.services.updates import announce_resolution, post_update
 from bot.status import Status
+from bot.times import clock_time
 
 
 async def run_in_channel(
@@ -59,4 +64,9 @@ async def run_in_channel(
             await deps.slack.post(channel_id, text=time_notice(incident, field, deps.zone, user))
         case PostUpdate(text=text):
             await post_update(deps, channel_id=channel_id, text=text, by=user)
+        case AddNote(text=text, at=at):
+            entry = await add_note(deps, channel_id=channel_id, text=text, at=at, by=user)
+            return f"Noted on the timeline at {clock_time(entry.occurred_at, deps.zone)}."
+        case ShowTimeline(export=export):
+            await show_timeline(deps, channel_id=channel_id, user=user, export=export)
     return None

@@ -118,6 +118,8 @@ class TimelineEntry(Base):
     added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     edited: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    incident: Mapped[Incident] = relationship(back_populates="timeline")
+
 
 class SeenMessage(Base):
     """A message posted in an incident channel, kept so that marking it costs no Slack read."""
@@ -130,5 +132,3 @@ class SeenMessage(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     files: Mapped[list[str]] = mapped_column(JSON, default=list)
-
-    incident: Mapped[Incident] = relationship(back_populates="timeline")

@@ -3,6 +3,7 @@ the Slack emulator, and the bot's real ASGI app served over HTTP against it."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
 DECLARED_AT = datetime(2025, 1, 15, 14, 2, tzinfo=UTC)
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+MANIFEST = json.loads((Path(__file__).resolve().parent.parent / "manifest.json").read_text())
 
 BACKENDS = [
     "sqlite",
@@ -65,6 +67,7 @@ async def emu() -> AsyncIterator[SlackEmulator]:
         signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN
     )
     await emulator.start()
+    emulator.subscriptions = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     emulator.add_channel("incidents", members=["U0ALICE", "U0BOB"])
     try:
         yield emulator

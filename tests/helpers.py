@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -110,3 +112,12 @@ def card_of(channel: Channel) -> Message:
 def said_after(channel: Channel, count: int) -> list[str]:
     """Texts of the channel's messages after the first `count`."""
     return [m.text for m in channel.messages[count:]]
+
+
+async def until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Poll an async condition (say, on the database) until it holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(0.02)

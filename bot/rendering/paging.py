@@ -23,4 +23,4 @@ def paged_pagerduty(incident: Incident, level: SeverityPolicy) -> str:
 
 def page_failed(target: str, why: str) -> str:
     """Say a page did not go out, so people page by hand."""
-    return f"⚠️ Could not page {target}: {why}. Page them by hand."
+    return f"⚠️ Could not page {target}: {why.rstrip('.')}. Page them by hand."

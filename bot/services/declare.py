@@ -15,7 +15,7 @@ from bot.roles import Role
 from bot.services.paging import page
 from bot.severity import Severity
 from bot.status import Status
-from models import Incident
+from models import Incident, timeline
 from models import incidents as incident_rows
 
 MAX_NAME_ATTEMPTS = 30
@@ -45,6 +45,14 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             declared_by=declaration.declarer,
             declared_at=deps.clock.now(),
             commander_role=Role.COMMANDER.value,
+        )
+        await timeline.add(
+            session=session,
+            incident_id=incident.id,
+            kind="declared",
+            occurred_at=incident.declared_at,
+            actor=declaration.declarer,
+            data={"severity": declaration.severity.value, "title": declaration.title},
         )
     try:
         channel = await _create_channel(deps, incident)

@@ -87,6 +87,11 @@ async def change_severity(
     async with deps.sessions.begin() as session:
         incident = await locked_incident(session, channel_id)
         previous = Severity(incident.severity)
+        if Status(incident.status) not in ACTIVE:
+            raise UserFacingError(
+                f"Incident #{incident.id} is {incident.status}; `/incident reopen` it first "
+                "to change its severity."
+            )
         if previous is severity:
             raise UserFacingError(f"Incident #{incident.id} is already {severity.label}.")
         incident.severity = severity.value

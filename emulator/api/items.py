@@ -78,6 +78,7 @@ async def pins_add(call: Call) -> dict[str, Any]:
         raise ApiError("too_many_pins")
     chan.pins.append(msg.ts)
     call.emu.pin_times[(chan.id, msg.ts)] = int(time.time())
+    call.emu.pinned_by[(chan.id, msg.ts)] = BOT_USER_ID
     return {}
 
 
@@ -104,7 +105,7 @@ async def pins_list(call: Call) -> dict[str, Any]:
                     "type": "message",
                     "channel": chan.id,
                     "created": call.emu.pin_times.get((chan.id, ts), 0),
-                    "created_by": BOT_USER_ID,
+                    "created_by": call.emu.pinned_by.get((chan.id, ts), BOT_USER_ID),
                     "message": message_json(msg),
                 }
             )

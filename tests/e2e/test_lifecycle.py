@@ -63,6 +63,7 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
         entries = await timeline.for_incident(session=session, incident_id=incident.id)
     moves = [(e.kind, e.data.get("to"), e.actor) for e in entries]
     assert moves == [
+        ("declared", None, "U0ALICE"),
         ("status_changed", "identified", "U0ALICE"),
         ("status_changed", "mitigated", "U0ALICE"),
         ("resolved", "resolved", "U0ALICE"),

@@ -14,7 +14,7 @@ from emulator.pagerduty import FakePagerDuty
 from emulator.state import Usergroup
 from models import timeline
 from tests.conftest import RunningBot
-from tests.helpers import card_of, declare, in_channel, stored_incidents
+from tests.helpers import card_of, declare, ephemeral_for, in_channel, stored_incidents
 
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -283,11 +283,6 @@ async def test_pagerduty_down_through_every_retry_is_said_in_the_channel(
     assert incident.status == "investigating" and incident.card_pinned
 
 
-@pytest.mark.xfail(
-    reason="bot/services/paging.py:48 passes PagerDutyError's sentence, which ends in '.', "
-    "to page_failed (bot/rendering/paging.py:26), which adds '. Page them by hand.': '..'",
-    strict=True,
-)
 async def test_a_pagerduty_failure_is_said_in_well_formed_sentences(
     emu: SlackEmulator, bot: RunningBot, pagerduty: FakePagerDuty
 ) -> None:
@@ -300,12 +295,6 @@ async def test_a_pagerduty_failure_is_said_in_well_formed_sentences(
     )
 
 
-@pytest.mark.xfail(
-    reason="bot/gateway.py:64-70 invites a user group in one conversations.invite without "
-    "force=true; one member already in the channel (already_in_channel) fails the whole call, "
-    "the error is swallowed, and the other members are never added though told they were",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "policy", [POLICY.replace('["@oncall"]', '["payments-oncall"]')], ids=["group-with-declarer"]
 )
@@ -321,12 +310,6 @@ async def test_paging_a_group_that_includes_the_declarer_still_invites_everyone_
     assert channel.members == {"U0BOT", "U0ALICE", "U0CAROL"}
 
 
-@pytest.mark.xfail(
-    reason="bot/services/lifecycle.py:83-103 change_severity does not look at the status: "
-    "raising a resolved incident's severity pages on-call and re-triggers PagerDuty for an "
-    "incident that is over",
-    strict=True,
-)
 async def test_raising_the_severity_of_a_resolved_incident_pages_no_one(
     emu: SlackEmulator, bot: RunningBot, pagerduty: FakePagerDuty
 ) -> None:
@@ -345,3 +328,7 @@ async def test_raising_the_severity_of_a_resolved_incident_pages_no_one(
     assert emu.pings == []
     assert pagerduty.events == []
     assert "U0BOB" not in channel.members
+    answer = await ephemeral_for(emu)
+    assert answer.text.startswith("Incident #1 is resolved; `/incident reopen` it first")
+    [incident] = await stored_incidents(bot.runtime)
+    assert incident.severity == "sev3" and await pages_recorded(bot.runtime) == []
