@@ -16,14 +16,12 @@ from bot.commands import (
 )
 from bot.deps import Deps
 from bot.rendering.roles import roles_list
-from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services import lifecycle
 from bot.services.incidents import incident_in
 from bot.services.notes import add_note
 from bot.services.roles import assign_roles
 from bot.services.timeline_view import show_timeline
-from bot.services.updates import announce_resolution, post_update
-from bot.status import Status
+from bot.services.updates import post_update
 from bot.times import clock_time
 
 
@@ -37,31 +35,15 @@ async def run_in_channel(
         case AssignRole(role=role, user=holder):
             await assign_roles(deps, channel_id=channel_id, wanted={role: holder}, by=user)
         case ChangeSeverity(severity=severity):
-            incident, previous = await lifecycle.change_severity(
-                deps, channel_id=channel_id, severity=severity, by=user
-            )
-            await deps.slack.post(
-                channel_id, text=severity_notice(incident, previous, user, deps.policy)
-            )
+            await lifecycle.change_severity(deps, channel_id=channel_id, severity=severity, by=user)
         case ChangeStatus(status=status, note=note):
-            change = await lifecycle.change_status(
+            await lifecycle.change_status(
                 deps, channel_id=channel_id, status=status, note=note, by=user
             )
-            if status is Status.RESOLVED:
-                await announce_resolution(deps, change.incident, summary=note, by=user)
-            else:
-                text = status_notice(change.incident, change.previous, note, user)
-                await deps.slack.post(channel_id, text=text)
         case Reopen():
-            incident = await lifecycle.reopen(deps, channel_id=channel_id, by=user)
-            await deps.slack.post(
-                channel_id, text=status_notice(incident, Status.RESOLVED, "", user)
-            )
+            await lifecycle.reopen(deps, channel_id=channel_id, by=user)
         case SetTime(field=field, when=when):
-            incident = await lifecycle.set_time(
-                deps, channel_id=channel_id, field=field, when=when, by=user
-            )
-            await deps.slack.post(channel_id, text=time_notice(incident, field, deps.zone, user))
+            await lifecycle.set_time(deps, channel_id=channel_id, field=field, when=when, by=user)
         case PostUpdate(text=text):
             await post_update(deps, channel_id=channel_id, text=text, by=user)
         case AddNote(text=text, at=at):

@@ -1,21 +1,29 @@
-"""Find the incident a request is about, and keep its card, topic and announcement current."""
+"""Find the incident a request is about; change it under a lock, record the change on the
+timeline, then bring Slack up to date (card, topic, announcement, notices) in place."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
-from bot.errors import UserFacingError
+from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
-from models import Incident
+from models import Incident, timeline
 from models import incidents as incident_rows
 
 NOT_AN_INCIDENT_CHANNEL = (
     "This works inside an incident's channel, and this channel isn't one. "
     "`/incident list` shows the open incidents and their channels."
 )
+
+FollowUp = Callable[[Incident], Awaitable[Any]]
 
 
 async def incident_in(deps: Deps, channel_id: str) -> Incident:
@@ -27,38 +35,92 @@ async def incident_in(deps: Deps, channel_id: str) -> Incident:
     return incident
 
 
-async def locked_incident(session: AsyncSession, channel_id: str) -> Incident:
-    """The channel's incident, its row locked for this transaction, or a friendly hint."""
-    incident = await incident_rows.lock_by_channel(session=session, channel_id=channel_id)
-    if incident is None:
-        raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
-    return incident
+@dataclass
+class Change:
+    """A change being made to an incident: what to record, and what to tell Slack after."""
+
+    incident: Incident
+    at: datetime
+    by: str
+    session: AsyncSession
+    entries: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    after: list[FollowUp] = field(default_factory=list)
+
+    def record(self, kind: str, text: str = "", **data: Any) -> None:
+        """Put this on the timeline, at the change's time, by whoever made it."""
+        self.entries.append((kind, text, data))
+
+    def then(self, step: FollowUp) -> None:
+        """Once committed, also do this in Slack (given the incident as committed)."""
+        self.after.append(step)
 
 
-async def publish(deps: Deps, incident: Incident) -> None:
-    """Edit the card, the topic and the announcement in place to show the incident as it is."""
+@asynccontextmanager
+async def incident_change(deps: Deps, channel_id: str, *, by: str) -> AsyncIterator[Change]:
+    """Lock the channel's incident, let the caller change it, record, commit, update Slack.
+
+    A UserFacingError raised inside changes nothing. After the commit every Slack step is tried;
+    what Slack refused is said in one answer, so nothing is left half-done silently.
+    """
+    async with deps.sessions.begin() as session:
+        incident = await incident_rows.lock_by_channel(session=session, channel_id=channel_id)
+        if incident is None:
+            raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
+        change = Change(incident=incident, at=deps.clock.now(), by=by, session=session)
+        yield change
+        for kind, text, data in change.entries:
+            await timeline.add(
+                session=session,
+                incident_id=incident.id,
+                kind=kind,
+                occurred_at=change.at,
+                actor=by,
+                text=text,
+                data=data,
+            )
+    await settle(deps, incident, change.after)
+
+
+async def settle(deps: Deps, incident: Incident, steps: list[FollowUp]) -> None:
+    """Show the incident as it now is and run the follow-ups; report every refusal at once."""
+    async with deps.sessions() as session:
+        fresh = await incident_rows.get(session=session, number=incident.id) or incident
+    refusals = await publish(deps, fresh)
+    for step in steps:  # in order: a notice, then the page it announces
+        refusals += await attempt([step(fresh)])
+    if refusals:
+        said = "; ".join(f"{r.method}: {r.explanation}" for r in refusals)
+        raise UserFacingError(f"Done and recorded, but Slack refused part of it — {said}.")
+
+
+async def publish(deps: Deps, incident: Incident) -> list[SlackRefusal]:
+    """Edit the card, the topic and the announcement in place; returns what Slack refused."""
     assert incident.channel_id is not None
-    edits = []
+    edits = [deps.slack.set_topic(incident.channel_id, channel_topic(incident, deps.policy))]
     if incident.card_ts:
+        card = incident_card(incident, deps.zone, deps.policy)
         edits.append(
             deps.slack.update(
-                incident.channel_id,
-                incident.card_ts,
-                text=card_text(incident),
-                blocks=incident_card(incident, deps.zone, deps.policy),
+                incident.channel_id, incident.card_ts, text=card_text(incident), blocks=card
             )
         )
-    edits.append(deps.slack.set_topic(incident.channel_id, channel_topic(incident, deps.policy)))
     if incident.announcement_channel_id and incident.announcement_ts:
+        post = announcement(incident, deps.zone, deps.policy)
         edits.append(
             deps.slack.update(
                 incident.announcement_channel_id,
                 incident.announcement_ts,
                 text=card_text(incident),
-                blocks=announcement(incident, deps.zone, deps.policy),
+                blocks=post,
             )
         )
-    outcomes = await asyncio.gather(*edits, return_exceptions=True)
+    return await attempt(edits)
+
+
+async def attempt(steps: Iterable[Awaitable[Any]]) -> list[SlackRefusal]:
+    """Run Slack steps together, each whatever the others do; returns what Slack refused."""
+    outcomes = await asyncio.gather(*steps, return_exceptions=True)
     for outcome in outcomes:
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, SlackRefusal):
             raise outcome
+    return [o for o in outcomes if isinstance(o, SlackRefusal)]

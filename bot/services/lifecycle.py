@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.deps import Deps
 from bot.errors import UserFacingError
-from bot.services.incidents import locked_incident, publish
+from bot.rendering.updates import severity_notice, status_notice, time_notice
+from bot.services.incidents import incident_change
 from bot.services.paging import page, resolve_pages
+from bot.services.updates import announce_resolution
 from bot.severity import Severity
 from bot.status import ACTIVE, Status
 from bot.times import parse_local_time
-from models import Incident, timeline
+from models import Incident
 
 
-@dataclass(frozen=True)
-class StatusChange:
-    """What changed, for the notice."""
-
-    incident: Incident
-    previous: Status
-    note: str
-
-
-async def change_status(
-    deps: Deps, *, channel_id: str, status: Status, note: str, by: str
-) -> StatusChange:
+async def change_status(deps: Deps, *, channel_id: str, status: Status, note: str, by: str) -> None:
     """Move to `status`, stamping the time; nonsense moves are explained, not made."""
-    now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        incident = await locked_incident(session, channel_id)
+    async with incident_change(deps, channel_id, by=by) as change:
+        incident, now = change.incident, change.at
         previous = Status(incident.status)
         _check_move(incident, previous, status)
         incident.status = status.value
@@ -39,53 +27,33 @@ async def change_status(
             incident.mitigated_at = now
         if status is Status.RESOLVED:
             incident.resolved_at = now
-        kind = "resolved" if status is Status.RESOLVED else "status_changed"
-        await timeline.add(
-            session=session,
-            incident_id=incident.id,
-            kind=kind,
-            occurred_at=now,
-            actor=by,
-            text=note,
-            data={"from": previous.value, "to": status.value},
-        )
-    await publish(deps, incident)
-    if status is Status.RESOLVED:
-        await resolve_pages(deps, incident)
-    return StatusChange(incident=incident, previous=previous, note=note)
+            change.record("resolved", note, **{"from": previous.value, "to": status.value})
+            change.then(lambda i: resolve_pages(deps, i))  # stop the paging first
+            change.then(lambda i: announce_resolution(deps, i, summary=note, by=by))
+        else:
+            change.record("status_changed", note, **{"from": previous.value, "to": status.value})
+            change.then(lambda i: _say(deps, i, status_notice(i, previous, note, by)))
 
 
-async def reopen(deps: Deps, *, channel_id: str, by: str) -> Incident:
-    """Bring a resolved incident back to investigating."""
-    now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        incident = await locked_incident(session, channel_id)
+async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
+    """Bring a resolved incident back to investigating; it has to be mitigated again."""
+    async with incident_change(deps, channel_id, by=by) as change:
+        incident = change.incident
         if incident.status != Status.RESOLVED:
             raise UserFacingError(
                 f"Incident #{incident.id} is {incident.status}, not resolved; "
                 "there is nothing to reopen."
             )
         incident.status = Status.INVESTIGATING.value
-        incident.resolved_at = None
-        await timeline.add(
-            session=session,
-            incident_id=incident.id,
-            kind="reopened",
-            occurred_at=now,
-            actor=by,
-            data={"from": Status.RESOLVED.value, "to": Status.INVESTIGATING.value},
-        )
-    await publish(deps, incident)
-    return incident
+        incident.resolved_at = incident.mitigated_at = None
+        change.record("reopened", **{"from": Status.RESOLVED.value, "to": incident.status})
+        change.then(lambda i: _say(deps, i, status_notice(i, Status.RESOLVED, "", by)))
 
 
-async def change_severity(
-    deps: Deps, *, channel_id: str, severity: Severity, by: str
-) -> tuple[Incident, Severity]:
+async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by: str) -> None:
     """Raise or lower the severity; raising pages per the new level's policy."""
-    now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        incident = await locked_incident(session, channel_id)
+    async with incident_change(deps, channel_id, by=by) as change:
+        incident = change.incident
         previous = Severity(incident.severity)
         if Status(incident.status) not in ACTIVE:
             raise UserFacingError(
@@ -95,31 +63,24 @@ async def change_severity(
         if previous is severity:
             raise UserFacingError(f"Incident #{incident.id} is already {severity.label}.")
         incident.severity = severity.value
-        await timeline.add(
-            session=session,
-            incident_id=incident.id,
-            kind="severity_changed",
-            occurred_at=now,
-            actor=by,
-            data={"from": previous.value, "to": severity.value},
-        )
-    await publish(deps, incident)
-    if severity.rank < previous.rank:
-        await page(deps, incident, by=by)
-    return incident, previous
+        change.record("severity_changed", **{"from": previous.value, "to": severity.value})
+        change.then(lambda i: _say(deps, i, severity_notice(i, previous, by, deps.policy)))
+        if severity.rank < previous.rank:
+            change.then(lambda i: page(deps, i, by=by))
 
 
-async def set_time(deps: Deps, *, channel_id: str, field: str, when: str, by: str) -> Incident:
+async def set_time(deps: Deps, *, channel_id: str, field: str, when: str, by: str) -> None:
     """Record when impact started or when it was detected (typed in the incident zone)."""
-    now = deps.clock.now()
-    moment = parse_local_time(when, now=now, zone=deps.zone)
-    async with deps.sessions.begin() as session:
-        incident = await locked_incident(session, channel_id)
+    async with incident_change(deps, channel_id, by=by) as change:
+        incident = change.incident
+        moment = parse_local_time(when, now=change.at, zone=deps.zone)
         if field == "started":
             if moment > incident.detected_at:
                 raise UserFacingError("Impact can't begin after it was detected; check the time.")
             incident.started_at = moment
         else:
+            if moment > incident.declared_at:
+                raise UserFacingError("It can't be detected after it was declared; check the time.")
             if moment < incident.started_at:
                 if incident.started_at != incident.declared_at:
                     raise UserFacingError(
@@ -127,16 +88,13 @@ async def set_time(deps: Deps, *, channel_id: str, field: str, when: str, by: st
                     )
                 incident.started_at = moment  # impact began at the latest when detected
             incident.detected_at = moment
-        await timeline.add(
-            session=session,
-            incident_id=incident.id,
-            kind=f"{field}_set",
-            occurred_at=now,
-            actor=by,
-            data={"at": moment.isoformat()},
-        )
-    await publish(deps, incident)
-    return incident
+        change.record(f"{field}_set", at=moment.isoformat())
+        change.then(lambda i: _say(deps, i, time_notice(i, field, deps.zone, by)))
+
+
+async def _say(deps: Deps, incident: Incident, text: str) -> None:
+    assert incident.channel_id is not None
+    await deps.slack.post(incident.channel_id, text=text)
 
 
 def _check_move(incident: Incident, previous: Status, status: Status) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.deps import Deps
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.roles import duties_message, role_notice
 from bot.roles import ROLE_NAMES, Role
-from bot.services.incidents import locked_incident, publish
-from models import Incident, timeline
+from bot.services.incidents import attempt, incident_change
+from models import Incident
 from models import incidents as incident_rows
 
 
@@ -25,41 +26,49 @@ class RoleChange:
 
 async def assign_roles(
     deps: Deps, *, channel_id: str, wanted: dict[Role, str], by: str, strict: bool = True
-) -> tuple[Incident, list[RoleChange]]:
+) -> list[RoleChange]:
     """Give each role to its person; `strict` refuses a no-op instead of skipping it."""
     for user in set(wanted.values()):
-        await _check_person(deps, user)
-    now = deps.clock.now()
+        await check_person(deps, user)
     changes: list[RoleChange] = []
-    async with deps.sessions.begin() as session:
-        incident = await locked_incident(session, channel_id)
-        for role, user in wanted.items():
-            if incident.current_roles.get(role.value) == user:
-                if strict:
-                    raise UserFacingError(f"<@{user}> is already {ROLE_NAMES[role]}.")
-                continue
-            previous = incident_rows.assign(incident, role=role.value, user=user, by=by, at=now)
-            changes.append(RoleChange(role=role, user=user, previous=previous))
-            await timeline.add(
-                session=session,
-                incident_id=incident.id,
-                kind="role_handover" if previous else "role_assigned",
-                occurred_at=now,
-                actor=by,
-                data={"role": role.value, "user": user, "previous": previous},
-            )
-    if not changes:
-        return incident, changes
-    await deps.slack.invite(channel_id, sorted({c.user for c in changes}))
-    await publish(deps, incident)
-    await deps.slack.post(channel_id, text=role_notice(changes, by))
-    await asyncio.gather(
-        *(deps.slack.post(c.user, text=duties_message(incident, c.role)) for c in changes)
+    try:
+        async with incident_change(deps, channel_id, by=by) as change:
+            for role, user in wanted.items():
+                if change.incident.current_roles.get(role.value) == user:
+                    if strict:
+                        raise UserFacingError(f"<@{user}> is already {ROLE_NAMES[role]}.")
+                    continue
+                previous = incident_rows.assign(
+                    change.incident, role=role.value, user=user, by=by, at=change.at
+                )
+                changes.append(RoleChange(role=role, user=user, previous=previous))
+                kind = "role_handover" if previous else "role_assigned"
+                change.record(kind, role=role.value, user=user, previous=previous)
+            if changes:
+                change.then(lambda i: _bring_in(deps, i, changes, by))
+    except IntegrityError:
+        raise UserFacingError(
+            "Someone changed the roles at the same moment; look at `/incident roles` and try again."
+        ) from None
+    return changes
+
+
+async def _bring_in(deps: Deps, incident: Incident, changes: list[RoleChange], by: str) -> None:
+    """Invite the new holders, say so in the channel, and DM each their duties."""
+    assert incident.channel_id is not None
+    await deps.slack.invite(incident.channel_id, sorted({c.user for c in changes}))
+    refusals = await attempt(
+        [
+            deps.slack.post(incident.channel_id, text=role_notice(changes, by)),
+            *(deps.slack.post(c.user, text=duties_message(incident, c.role)) for c in changes),
+        ]
     )
-    return incident, changes
+    if refusals:
+        raise refusals[0]
 
 
-async def _check_person(deps: Deps, user: str) -> None:
+async def check_person(deps: Deps, user: str) -> None:
+    """Refuse people who can't hold a role: unknown, deactivated, or a bot."""
     try:
         profile = await deps.slack.user(user)
     except SlackRefusal as refusal:

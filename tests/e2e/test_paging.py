@@ -143,15 +143,16 @@ async def test_raising_the_severity_pages_whoever_the_new_level_calls_for(
     channel = await declare(emu, "sev3 search slow")
 
     await in_channel(emu, channel, "sev 2", user="U0CAROL")
-    await emu.wait_for(lambda: any(t.startswith("Severity raised") for t in texts(channel)))
+    await emu.wait_for(lambda: SEV2_PAGE in texts(channel))
     assert "U0BOB" in channel.members
-    assert texts(channel)[0] == SEV2_PAGE
+    assert texts(channel)[0].startswith("Severity raised: SEV3")  # the notice, then the page
+    assert texts(channel)[1] == SEV2_PAGE
     assert pagerduty.events == []
 
     await in_channel(emu, channel, "sev 1")
-    await emu.wait_for(lambda: len([t for t in texts(channel) if "raised" in t]) == 2)
+    await emu.wait_for(lambda: PAGERDUTY_ALERTED in texts(channel))
 
-    assert texts(channel)[2:4] == [SEV1_PAGE, PAGERDUTY_ALERTED]
+    assert texts(channel)[3:5] == [SEV1_PAGE, PAGERDUTY_ALERTED]
     assert [ping for _, _, ping in emu.pings] == ["<!subteam^S0ONCALL>"] * 2
     [trigger] = pagerduty.events
     assert trigger["payload"]["summary"] == "[SEV1] #1 search slow"

@@ -43,11 +43,13 @@ async def test_reassigning_is_a_handover_recorded_with_both_people(
 ) -> None:
     channel = await declare(emu)
     await in_channel(emu, channel, "role commander <@U0CAROL|carol>")
-    await emu.wait_for(lambda: "IC <@U0CAROL>" in channel.topic)
-    assert any(
-        m.text.startswith("🔁 <@U0CAROL> takes over as Incident Commander from <@U0ALICE>")
-        for m in channel.messages
+    await emu.wait_for(
+        lambda: any(
+            m.text.startswith("🔁 <@U0CAROL> takes over as Incident Commander from <@U0ALICE>")
+            for m in channel.messages
+        )
     )
+    assert "IC <@U0CAROL>" in channel.topic
     [incident] = await stored_incidents(bot.runtime)
     ic = [(r.user_id, r.ended_at is None) for r in incident.roles if r.role == "ic"]
     assert ic == [("U0ALICE", False), ("U0CAROL", True)]
