@@ -7,7 +7,23 @@ from dataclasses import dataclass
 
 from bot.errors import UserFacingError
 from bot.escape import escape_mrkdwn
-from bot.roles import Role, parse_role
+from bot.requests import (
+    AddNote,
+    AssignRole,
+    ChangeSeverity,
+    ChangeStatus,
+    Command,
+    Declare,
+    ListIncidents,
+    OpenDeclareForm,
+    PostUpdate,
+    Reopen,
+    SetTime,
+    ShowHelp,
+    ShowRoles,
+    ShowTimeline,
+)
+from bot.roles import parse_role
 from bot.severity import Severity, looks_like_severity, parse_severity
 from bot.slack_text import typed_text, user_id
 from bot.status import Status
@@ -77,124 +93,6 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Declare:
-    """Declare straight away."""
-
-    severity: Severity
-    title: str
-
-
-@dataclass(frozen=True)
-class OpenDeclareForm:
-    """Open the declare modal, prefilled with what was typed."""
-
-    title: str
-    severity: Severity | None = None
-
-
-@dataclass(frozen=True)
-class ShowHelp:
-    """List the subcommands."""
-
-
-@dataclass(frozen=True)
-class ListIncidents:
-    """Open incidents the person may see."""
-
-
-@dataclass(frozen=True)
-class AssignRole:
-    """Give a role to someone."""
-
-    role: Role
-    user: str
-
-
-@dataclass(frozen=True)
-class ShowRoles:
-    """Who holds what."""
-
-
-@dataclass(frozen=True)
-class ChangeSeverity:
-    """Raise or lower the severity."""
-
-    severity: Severity
-
-
-@dataclass(frozen=True)
-class ChangeStatus:
-    """Move the incident along its lifecycle."""
-
-    status: Status
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Reopen:
-    """Bring a resolved incident back to investigating."""
-
-
-@dataclass(frozen=True)
-class SetTime:
-    """Record when impact started or was detected; `when` as typed."""
-
-    field: str
-    when: str
-
-
-@dataclass(frozen=True)
-class AddNote:
-    """A note on the timeline, now or at `at` (as typed, HH:MM)."""
-
-    text: str
-    at: str | None = None
-
-
-@dataclass(frozen=True)
-class ShowTimeline:
-    """The whole timeline, privately."""
-
-    export: bool = False
-
-
-@dataclass(frozen=True)
-class PostUpdate:
-    """A status update for the channel and the announcement thread."""
-
-    text: str
-
-
-Command = (
-    Declare
-    | OpenDeclareForm
-    | ShowHelp
-    | ListIncidents
-    | AssignRole
-    | ShowRoles
-    | ChangeSeverity
-    | ChangeStatus
-    | Reopen
-    | SetTime
-    | PostUpdate
-    | AddNote
-    | ShowTimeline
-)
-# Commands that act on the incident whose channel they are typed in.
-InChannelCommand = (
-    AssignRole
-    | ShowRoles
-    | ChangeSeverity
-    | ChangeStatus
-    | Reopen
-    | SetTime
-    | PostUpdate
-    | AddNote
-    | ShowTimeline
-)
-
-
 class UsageError(UserFacingError):
     """The command could not be understood; the message ends with the usage."""
 
@@ -202,6 +100,9 @@ class UsageError(UserFacingError):
         shown = [s for s in SUBCOMMANDS if form is None or s.form.startswith(form)]
         super().__init__(f"{problem}\n\n{usage(shown)}")
         self.problem = problem
+
+
+NO_ARGUMENTS = ("list", "roles", "reopen")
 
 
 def usage(subcommands: tuple[Subcommand, ...] | list[Subcommand] = SUBCOMMANDS) -> str:
@@ -216,25 +117,28 @@ def parse_incident_command(text: str) -> Command:
     if not words:
         return OpenDeclareForm(title="")
     verb, args = words[0].lower(), words[1:]
-    rest = typed_text(" ".join(args)).strip()
+    # Free text keeps its line breaks: everything after the verb, as typed.
+    rest = typed_text(re.split(r"\s+", text.strip(), maxsplit=1)[1] if args else "").strip()
+    if verb in NO_ARGUMENTS and args:
+        raise UsageError(f"`/incident {verb}` takes nothing after it.", form=f"/incident {verb}")
     match verb:
-        case "help" | "-h" | "--help" | "?" if not args:
+        case "help" | "-h" | "--help" | "?":
             return ShowHelp()
-        case "list" if not args:
+        case "list":
             return ListIncidents()
-        case "roles" if not args:
+        case "roles":
             return ShowRoles()
         case "role":
             return _parse_role(args)
         case "sev" | "severity":
             return _parse_severity_change(args)
         case "status":
-            return _parse_status(args)
+            return _parse_status(args, _after_first_word(rest))
         case "mitigated" | "mitigate":
             return ChangeStatus(Status.MITIGATED, _note(rest))
         case "resolve" | "resolved":
             return ChangeStatus(Status.RESOLVED, _note(rest))
-        case "reopen" if not args:
+        case "reopen":
             return Reopen()
         case "started" | "detected":
             if not rest:
@@ -308,7 +212,7 @@ def _parse_severity_change(args: list[str]) -> ChangeSeverity:
 SETTABLE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MITIGATED, Status.RESOLVED)
 
 
-def _parse_status(args: list[str]) -> ChangeStatus:
+def _parse_status(args: list[str], note: str) -> ChangeStatus:
     names = ", ".join(s.value for s in SETTABLE_STATUSES)
     if not args:
         raise UsageError(f"Which status? One of: {names}.", form="/incident status")
@@ -322,7 +226,7 @@ def _parse_status(args: list[str]) -> ChangeStatus:
         raise UsageError(
             f"{_quoted(word)} is not a status. Use one of: {names}.", form="/incident status"
         )
-    return ChangeStatus(Status(word), _note(typed_text(" ".join(args[1:]))))
+    return ChangeStatus(Status(word), _note(note))
 
 
 def _parse_note(text: str) -> AddNote:
@@ -339,6 +243,11 @@ def _parse_note(text: str) -> AddNote:
     if len(text) > MAX_UPDATE:
         raise UsageError(f"That is {len(text)} characters; keep notes to {MAX_UPDATE}.")
     return AddNote(text=text, at=at)
+
+
+def _after_first_word(text: str) -> str:
+    parts = re.split(r"\s+", text, maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
 
 
 def _note(text: str) -> str:

@@ -12,13 +12,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.settings import SettingsError
-from bot.severity import DEFAULT_POLICY, Severity
+from bot.severity import Severity
 
 VARIABLE = "INCIDENT_CONFIG"
 DEFAULT_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 PAGERDUTY_SEVERITIES = ("critical", "error", "warning", "info")
 ROUTING_KEY_LENGTH = 32
 
+_DEFAULT_MEANING = {
+    Severity.SEV1: (
+        "Critical",
+        "Complete outage, all users affected",
+        "Immediate response, all hands",
+    ),
+    Severity.SEV2: (
+        "Major",
+        "Degraded service, many users affected",
+        "Response within 30 minutes, primary on-call",
+    ),
+    Severity.SEV3: ("Minor", "Limited impact, a workaround exists", "Next business day"),
+}
 _DEFAULT_CADENCE = {Severity.SEV1: 30, Severity.SEV2: 60, Severity.SEV3: None}
 _DEFAULT_PAGERDUTY_SEVERITY = {
     Severity.SEV1: "critical",
@@ -72,13 +85,13 @@ def default_policy() -> Policy:
     levels = {
         severity: SeverityPolicy(
             severity=severity,
-            name=level.name,
-            description=level.description,
-            response=level.response,
+            name=name,
+            description=description,
+            response=response,
             update_every_minutes=_DEFAULT_CADENCE[severity],
             pagerduty_severity=_DEFAULT_PAGERDUTY_SEVERITY[severity],
         )
-        for severity, level in DEFAULT_POLICY.items()
+        for severity, (name, description, response) in _DEFAULT_MEANING.items()
     }
     return Policy(levels=levels)
 

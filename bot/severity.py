@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -24,37 +23,6 @@ class Severity(StrEnum):
         """1 for the worst; a smaller rank is more severe."""
         return int(self.value.removeprefix("sev"))
 
-
-@dataclass(frozen=True)
-class SeverityLevel:
-    """What a severity means and the response it calls for."""
-
-    severity: Severity
-    name: str
-    description: str
-    response: str
-
-
-DEFAULT_POLICY: dict[Severity, SeverityLevel] = {
-    Severity.SEV1: SeverityLevel(
-        Severity.SEV1,
-        "Critical",
-        "Complete outage, all users affected",
-        "Immediate response, all hands",
-    ),
-    Severity.SEV2: SeverityLevel(
-        Severity.SEV2,
-        "Major",
-        "Degraded service, many users affected",
-        "Response within 30 minutes, primary on-call",
-    ),
-    Severity.SEV3: SeverityLevel(
-        Severity.SEV3,
-        "Minor",
-        "Limited impact, a workaround exists",
-        "Next business day",
-    ),
-}
 
 _WORDS = {"critical": Severity.SEV1, "major": Severity.SEV2, "minor": Severity.SEV3}
 _SEV_NUMBER = re.compile(r"^sev-?(\d+)$")

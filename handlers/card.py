@@ -7,14 +7,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.commands import ChangeStatus, PostUpdate, Reopen
 from bot.deps import Deps
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.rendering.roles import roles_modal
 from bot.rendering.updates import update_modal
+from bot.requests import ChangeStatus, PostUpdate, Reopen
 from bot.roles import Role
 from bot.services.incidents import incident_in
-from bot.services.roles import assign_roles
+from bot.services.roles import assign_roles, people_problems
 from bot.status import Status
 from handlers.incident_actions import run_in_channel
 
@@ -50,8 +50,7 @@ async def handle_post_update_button(ack: AsyncAck, body: dict[str, Any], deps: D
 async def handle_roles_submission(
     ack: AsyncAck, view: dict[str, Any], body: dict[str, Any], deps: Deps
 ) -> None:
-    """Assign every role whose holder changed, all at once."""
-    await ack()
+    """Check the people picked (answering in the form), then assign the changed roles."""
     values = view["state"]["values"]
     wanted = {
         role: picked
@@ -62,6 +61,12 @@ async def handle_roles_submission(
             .get("selected_user")
         )
     }
+    problems = await people_problems(deps, wanted)
+    if problems:
+        errors = {f"{BlockId.ROLE_PREFIX}{role.value}": text for role, text in problems.items()}
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
     channel = view["private_metadata"]
     await assign_roles(deps, channel_id=channel, wanted=wanted, by=body["user"]["id"], strict=False)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands import (
+from bot.deps import Deps
+from bot.rendering.roles import roles_list
+from bot.requests import (
     AddNote,
     AssignRole,
     ChangeSeverity,
@@ -14,8 +16,6 @@ from bot.commands import (
     ShowRoles,
     ShowTimeline,
 )
-from bot.deps import Deps
-from bot.rendering.roles import roles_list
 from bot.services import lifecycle
 from bot.services.incidents import incident_in
 from bot.services.notes import add_note

@@ -6,17 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.commands import (
-    Declare,
-    ListIncidents,
-    OpenDeclareForm,
-    ShowHelp,
-    parse_incident_command,
-)
+from bot.commands import parse_incident_command
 from bot.deps import Deps
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.help import help_text
 from bot.rendering.listing import incident_list
+from bot.requests import Declare, ListIncidents, OpenDeclareForm, ShowHelp
 from bot.services.declare import Declaration, declare_incident
 from bot.services.listing import visible_open_incidents
 from handlers.incident_actions import run_in_channel
@@ -41,6 +36,7 @@ async def handle_incident_command(
                 severity=severity,
                 response_url=command.get("response_url"),
                 channel_id=channel,
+                policy=deps.policy,
             )
             await deps.slack.open_view(command["trigger_id"], view)
         case Declare(severity=severity, title=title):

@@ -16,23 +16,29 @@ from slack_sdk.models.views import View
 
 from bot.commands import MAX_TITLE
 from bot.ids import BlockId, CallbackId
-from bot.severity import DEFAULT_POLICY, Severity
+from bot.policy import Policy
+from bot.severity import Severity
 from models import Incident
 
 MAX_DESCRIPTION = 2900
 PRIVATE = "private"
 
 
-def _severity_option(severity: Severity) -> Option:
-    level = DEFAULT_POLICY[severity]
+def _severity_option(severity: Severity, policy: Policy) -> Option:
+    level = policy.level(severity)
     return Option(value=severity.value, label=f"{severity.label} {level.name}: {level.description}")
 
 
 def declare_modal(
-    *, title: str, severity: Severity | None, response_url: str | None, channel_id: str | None
+    *,
+    title: str,
+    severity: Severity | None,
+    response_url: str | None,
+    channel_id: str | None,
+    policy: Policy,
 ) -> dict[str, Any]:
     """The form `/incident` opens; the private metadata says where to answer the declarer."""
-    options = [_severity_option(s) for s in Severity]
+    options = [_severity_option(s, policy) for s in Severity]
     view = View(
         type="modal",
         callback_id=CallbackId.DECLARE,
@@ -57,7 +63,7 @@ def declare_modal(
                 element=StaticSelectElement(
                     action_id="value",
                     options=options,
-                    initial_option=_severity_option(severity) if severity else None,
+                    initial_option=_severity_option(severity, policy) if severity else None,
                 ),
             ),
             InputBlock(

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.escape import escape_mrkdwn
 from bot.ids import ActionId, BlockId
 from bot.policy import Policy
+from bot.rendering.text import text_sections
 from bot.roles import ROLE_NAMES, Role
 from bot.severity import Severity
 from bot.status import DONE, NEXT_STEPS, Status
@@ -76,13 +77,11 @@ def incident_card(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[di
         HeaderBlock(block_id=BlockId.CARD_HEADER, text=incident.title or f"#{incident.id}"),
         SectionBlock(block_id=BlockId.CARD_FIELDS, fields=fields),
     ]
-    if incident.description:
-        blocks.append(
-            SectionBlock(
-                block_id=BlockId.CARD_DESCRIPTION,
-                text=MarkdownTextObject(text=escape_mrkdwn(incident.description)),
-            )
-        )
+    description = (
+        text_sections(BlockId.CARD_DESCRIPTION, escape_mrkdwn(incident.description))
+        if incident.description
+        else []
+    )
     blocks.append(ActionsBlock(block_id=BlockId.CARD_ACTIONS, elements=_card_buttons(incident)))
     context = f"Incident #{incident.id} · declared by <@{incident.declared_by}>"
     if incident.is_private:
@@ -90,7 +89,8 @@ def incident_card(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[di
     blocks.append(
         ContextBlock(block_id=BlockId.CARD_CONTEXT, elements=[MarkdownTextObject(text=context)])
     )
-    return [block.to_dict() for block in blocks]
+    drawn = [block.to_dict() for block in blocks]
+    return drawn[:2] + description + drawn[2:]
 
 
 def _card_buttons(incident: Incident) -> list[ButtonElement]:

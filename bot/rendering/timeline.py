@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot.escape import escape_mrkdwn
+from bot.rendering.text import split_text, text_prefix, text_size
 from bot.roles import ROLE_NAMES
 from bot.severity import Severity
 from bot.status import Status
@@ -211,8 +212,8 @@ def timeline_text(page: int, pages: int, incident: Incident) -> str:
 def _header(incident: Incident) -> str:
     head = f"Timeline of incident #{incident.id}: "
     title = incident.title or ""
-    if _size(head + title) > MAX_HEADER:
-        title = _prefix(title, MAX_HEADER - _size(head) - 1).rstrip() + "…"
+    if text_size(head + title) > MAX_HEADER:
+        title = text_prefix(title, MAX_HEADER - text_size(head) - 1).rstrip() + "…"
     return head + title
 
 
@@ -230,11 +231,11 @@ def _blocks(
                 yield day, _section(f"{SECTION_ID_PREFIX}{next(numbers)}", "\n".join(lines))
             lines, day = [], local_day
             yield day, _date_block(day)
-        for piece in _split(_line(entry, zone), MAX_SECTION):
-            if lines and used + 1 + _size(piece) > MAX_SECTION:
+        for piece in split_text(_line(entry, zone), MAX_SECTION):
+            if lines and used + 1 + text_size(piece) > MAX_SECTION:
                 yield day, _section(f"{SECTION_ID_PREFIX}{next(numbers)}", "\n".join(lines))
                 lines = []
-            used = (used + 1 if lines else 0) + _size(piece)
+            used = (used + 1 if lines else 0) + text_size(piece)
             lines.append(piece)
     if lines and day is not None:
         yield day, _section(f"{SECTION_ID_PREFIX}{next(numbers)}", "\n".join(lines))
@@ -255,35 +256,3 @@ def _section(block_id: str, text: str) -> dict[str, Any]:
     block = SectionBlock(block_id=block_id, text=MarkdownTextObject(text=text))
     result: dict[str, Any] = block.to_dict()
     return result
-
-
-def _size(text: str) -> int:
-    # Counted in UTF-16 units, never fewer than characters, so Slack's limit holds either way.
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
-
-
-def _prefix(text: str, limit: int) -> str:
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return text[:index]
-    return text
-
-
-def _split(line: str, limit: int) -> list[str]:
-    """Cut a line into pieces that fit; joined again they give the line back exactly."""
-    pieces: list[str] = []
-    while _size(line) > limit:
-        hard = len(_prefix(line, limit))
-        cut = max(line.rfind("\n", hard // 2, hard), line.rfind(" ", hard // 2, hard)) + 1
-        cut = cut or hard
-        # Never cut inside a mention, a link or an entity: move the cut before it.
-        for opener, closer in (("<", ">"), ("&", ";")):
-            start = line.rfind(opener, 0, cut)
-            if start > 0 and closer not in line[start:cut]:
-                cut = min(cut, start)
-        pieces.append(line[:cut])
-        line = line[cut:]
-    pieces.append(line)
-    return pieces

@@ -19,6 +19,7 @@ from bot.escape import escape_mrkdwn
 from bot.ids import BlockId, CallbackId
 from bot.policy import Policy
 from bot.rendering.incident import severity_line
+from bot.rendering.text import text_sections
 from bot.roles import ROLE_NAMES, Role
 from bot.severity import Severity
 from bot.status import Status
@@ -35,9 +36,7 @@ def status_update(incident: Incident, text: str, by: str, policy: Policy) -> lis
     )
     return [
         SectionBlock(block_id=BlockId.UPDATE_HEAD, text=MarkdownTextObject(text=head)).to_dict(),
-        SectionBlock(
-            block_id=BlockId.UPDATE_BODY, text=MarkdownTextObject(text=escape_mrkdwn(text))
-        ).to_dict(),
+        *text_sections(BlockId.UPDATE_BODY, escape_mrkdwn(text)),
         ContextBlock(
             block_id=BlockId.UPDATE_BY, elements=[MarkdownTextObject(text=f"Posted by <@{by}>")]
         ).to_dict(),
@@ -85,10 +84,7 @@ def resolution_summary(
         f"*Summary*: {escape_mrkdwn(summary)}" if summary else "",
     ]
     return [
-        SectionBlock(
-            block_id=BlockId.RESOLUTION,
-            text=MarkdownTextObject(text="\n".join(line for line in lines if line)),
-        ).to_dict(),
+        *text_sections(BlockId.RESOLUTION, "\n".join(line for line in lines if line)),
         ContextBlock(
             block_id=BlockId.UPDATE_BY, elements=[MarkdownTextObject(text=f"Resolved by <@{by}>")]
         ).to_dict(),

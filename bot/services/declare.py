@@ -97,7 +97,12 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
         if isinstance(announced, tuple):
             incident.announcement_channel_id, incident.announcement_ts = announced
         _note_failures(incident, failures)
-    await page(deps, incident, by=declaration.declarer)
+    try:
+        await page(deps, incident, by=declaration.declarer)
+    except SlackRefusal as refusal:
+        async with deps.sessions.begin() as session:
+            session.add(incident)
+            _note_failures(incident, {"page the responders": refusal})
     return incident
 
 

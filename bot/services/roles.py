@@ -67,6 +67,17 @@ async def _bring_in(deps: Deps, incident: Incident, changes: list[RoleChange], b
         raise refusals[0]
 
 
+async def people_problems(deps: Deps, wanted: dict[Role, str]) -> dict[Role, str]:
+    """For a form: what is wrong with each person picked, by role (nothing when all is well)."""
+    problems: dict[Role, str] = {}
+    for role, user in wanted.items():
+        try:
+            await check_person(deps, user)
+        except UserFacingError as error:
+            problems[role] = error.message
+    return problems
+
+
 async def check_person(deps: Deps, user: str) -> None:
     """Refuse people who can't hold a role: unknown, deactivated, or a bot."""
     try:

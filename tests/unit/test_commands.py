@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import (
-    Declare,
-    OpenDeclareForm,
-    ShowHelp,
-    UsageError,
-    parse_incident_command,
-)
+from bot.commands import UsageError, parse_incident_command
+from bot.requests import Declare, OpenDeclareForm, ShowHelp
 from bot.severity import Severity
 
 
