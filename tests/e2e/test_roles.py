@@ -124,3 +124,31 @@ async def test_in_channel_commands_outside_an_incident_channel_get_a_hint(
         answer = await ephemeral_for(emu, count=count)
         assert "This works inside an incident's channel" in answer.text
         assert "`/incident list`" in answer.text
+
+
+async def test_the_roles_form_refuses_a_bot_in_the_form_itself(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu)
+    await emu.click_button(channel.id, card_of(channel).ts, ActionId.ASSIGN_ROLES)
+    await emu.wait_for(lambda: len(emu.views) == 1)
+    [view] = emu.views.values()
+    response = await emu.submit_view(
+        view.id,
+        values={
+            f"{BlockId.ROLE_PREFIX}ic": {
+                "value": {"type": "users_select", "selected_user": "U0ALICE"}
+            },
+            f"{BlockId.ROLE_PREFIX}scribe": {
+                "value": {"type": "users_select", "selected_user": "U0BOT"}
+            },
+        },
+    )
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {
+            f"{BlockId.ROLE_PREFIX}scribe": "A bot can't hold an incident role; pick a person."
+        },
+    }
+    [incident] = await stored_incidents(bot.runtime)
+    assert incident.current_roles == {"ic": "U0ALICE"}

@@ -85,3 +85,21 @@ async def test_an_empty_update_is_explained(emu: SlackEmulator, bot: RunningBot)
     answer = await ephemeral_for(emu)
     assert answer.text.startswith("The update needs some text")
     assert len(channel.messages) == count
+
+
+async def test_a_long_update_full_of_markup_is_split_across_sections_not_refused(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu)
+    text = "a < b & c > d " * 178  # 2492 characters, about 5,000 once escaped
+    await in_channel(emu, channel, f"update {text.strip()}")
+    await emu.wait_for(lambda: any("Update on incident" in m.text for m in channel.messages))
+    update = next(m for m in channel.messages if "Update on incident" in m.text)
+    bodies = [
+        b for b in update.blocks or [] if str(b.get("block_id", "")).startswith("update_body")
+    ]
+    assert len(bodies) == 2
+    assert all(len(b["text"]["text"]) <= 3000 for b in bodies)
+    assert "".join(b["text"]["text"] for b in bodies) == (
+        text.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    )
