@@ -36,6 +36,7 @@ async def run_demo() -> int:
             )
             clock = FrozenClock(datetime.now(UTC).replace(second=0, microsecond=0))
             runtime = build_runtime(settings, clock=clock)
+            emu.workspace.ids.clock = lambda: clock.now().timestamp()  # Slack's time is ours too
             await migrate(runtime.engine)
             server = await serve_in_background(asgi_app(runtime))
             emu.bot_url = f"{server.url}/slack/events"
@@ -78,13 +79,28 @@ async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> N
             lambda: "resolved" in _said(emu, channel),
         ),
     ]
-    for who, text, done in steps:
+    for number, (who, text, done) in enumerate(steps):
         clock.advance(timedelta(minutes=7))  # the bot reads time only from its clock
         await _type(emu, who, text, channel)
         await emu.wait_for(done)
+        if number == 2:
+            await _pin_a_finding(emu, channel)
+    await _type(emu, "alice", "timeline", channel)
+    await emu.wait_for(lambda: any("Timeline of incident" in e.text for e in emu.ephemerals))
     await _type(emu, "carol", "sev9 checkout slow", announcements)
     await emu.wait_for(lambda: any(e.user == "U0CAROL" for e in emu.ephemerals))
     print()
+
+
+async def _pin_a_finding(emu: SlackEmulator, channel: str) -> None:
+    """Bob says what he found; Alice reacts with 📌 and it joins the timeline."""
+    print("bob writes: the error spike starts with the checkout-api 4.2 deploy")
+    message = await emu.user_posts(
+        channel, "U0BOB", "the error spike starts with the checkout-api 4.2 deploy"
+    )
+    print("alice reacts to it with 📌")
+    await emu.user_reacts(channel, message.ts, "U0ALICE", "pushpin")
+    await emu.wait_for(lambda: "ballot_box_with_check" in message.reactions)
 
 
 async def _type(emu: SlackEmulator, who: str, text: str, channel: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +174,8 @@ class Ids:
     def __init__(self) -> None:
         self._counter = itertools.count(1)
         self._last_us = 0
+        # Seconds since the epoch for message timestamps; None reads the real time.
+        self.clock: Callable[[], float] | None = None
 
     def new(self, prefix: str) -> str:
         """Return a fresh id such as C0100000A."""
@@ -180,7 +183,7 @@ class Ids:
 
     def ts(self) -> str:
         """Return a fresh message timestamp, strictly greater than the previous one."""
-        now_us = time.time_ns() // 1000
+        now_us = int(self.clock() * 1_000_000) if self.clock else time.time_ns() // 1000
         self._last_us = max(now_us, self._last_us + 1)
         return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
