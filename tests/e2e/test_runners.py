@@ -18,7 +18,14 @@ from bot.app import build_runtime
 from bot.clock import FrozenClock
 from bot.db import migrate
 from emulator import SlackEmulator
-from tests.conftest import APP_TOKEN, BOT_TOKEN, DECLARED_AT, SIGNING_SECRET, bot_settings
+from tests.conftest import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    DECLARED_AT,
+    SIGNING_SECRET,
+    RunningBot,
+    bot_settings,
+)
 from tests.helpers import ephemeral_for, incident_channel, slash
 
 
@@ -139,3 +146,34 @@ async def test_the_socket_mode_runner_declares_over_the_websocket(
     finally:
         await handler.close_async()  # type: ignore[no-untyped-call]
         await runtime.close()
+
+
+async def test_python_m_bot_backfill_adds_the_marks_it_missed(
+    emu: SlackEmulator, bot: RunningBot, database_url: str, tmp_path: Path
+) -> None:
+    from tests.helpers import declare
+
+    channel = await declare(emu)
+    emu.deliver_events = False
+    message = await emu.user_posts(channel.id, "U0ALICE", "queue depth 40k")
+    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": emu.api_url,
+        "DATABASE_URL": database_url.replace("+aiosqlite", "").replace("+asyncpg", ""),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "backfill",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    assert out.decode().strip().endswith("Backfill added 1 timeline entries.")
+    assert "ballot_box_with_check" in message.reactions
