@@ -2,5 +2,15 @@
 
 from models.base import Base
 from models.incident import Incident, RoleAssignment, SeenMessage, TimelineEntry
+from models.postmortem import Delivery, JobRun, Postmortem
 
-__all__ = ["Base", "Incident", "RoleAssignment", "SeenMessage", "TimelineEntry"]
+__all__ = [
+    "Base",
+    "Delivery",
+    "Incident",
+    "JobRun",
+    "Postmortem",
+    "RoleAssignment",
+    "SeenMessage",
+    "TimelineEntry",
+]
