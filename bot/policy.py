@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.settings import SettingsError
@@ -32,6 +32,8 @@ _DEFAULT_MEANING = {
     ),
     Severity.SEV3: ("Minor", "Limited impact, a workaround exists", "Next business day"),
 }
+_DEFAULT_POSTMORTEM_DUE = {Severity.SEV1: 2, Severity.SEV2: 5, Severity.SEV3: None}
+_CRON = re.compile(r"^\S+( \S+){4}$")
 _DEFAULT_CADENCE = {Severity.SEV1: 30, Severity.SEV2: 60, Severity.SEV3: None}
 _DEFAULT_PAGERDUTY_SEVERITY = {
     Severity.SEV1: "critical",
@@ -51,6 +53,7 @@ _LEVEL_KEYS = (
     "page_usergroups",
     "pagerduty_routing_key",
     "pagerduty_severity",
+    "postmortem_due_business_days",
 )
 
 
@@ -66,6 +69,8 @@ class SeverityPolicy:
     page_usergroups: tuple[str, ...] = ()
     pagerduty_routing_key: str | None = None
     pagerduty_severity: str = "warning"
+    # Business days after resolution the postmortem is due; None: no postmortem required.
+    postmortem_due_business_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Policy:
 
     levels: dict[Severity, SeverityPolicy]
     pagerduty_events_url: str = DEFAULT_EVENTS_URL
+    # Job name -> cron schedule (in INCIDENT_TIMEZONE), overriding the scheduler's defaults.
+    schedules: dict[str, str] = field(default_factory=dict)
 
     def level(self, severity: Severity) -> SeverityPolicy:
         """Return the policy for one severity."""
@@ -90,6 +97,7 @@ def default_policy() -> Policy:
             response=response,
             update_every_minutes=_DEFAULT_CADENCE[severity],
             pagerduty_severity=_DEFAULT_PAGERDUTY_SEVERITY[severity],
+            postmortem_due_business_days=_DEFAULT_POSTMORTEM_DUE[severity],
         )
         for severity, (name, description, response) in _DEFAULT_MEANING.items()
     }
@@ -114,7 +122,7 @@ def load_policy(path: str | Path | None) -> Policy:
 
 def _merge(source: Path, document: dict[str, object]) -> Policy:
     policy = default_policy()
-    known = ["pagerduty", *(severity.value for severity in Severity)]
+    known = ["pagerduty", "schedules", *(severity.value for severity in Severity)]
     for table in document:
         if table not in known:
             expected = ", ".join(f"[{name}]" for name in known)
@@ -131,7 +139,12 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
         if not isinstance(value, str) or not _HTTP_URL.match(value):
             raise _error(source, f"pagerduty.{key} must be an http(s) URL")
         events_url = value
-    return Policy(levels=levels, pagerduty_events_url=events_url)
+    schedules: dict[str, str] = {}
+    for job, cron in _table(source, document, "schedules").items():
+        if not isinstance(cron, str) or not _CRON.match(cron.strip()):
+            raise _error(source, f"schedules.{job} must be a cron line such as \"0 10 * * *\"")
+        schedules[job] = cron.strip()
+    return Policy(levels=levels, pagerduty_events_url=events_url, schedules=schedules)
 
 
 def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object]) -> SeverityPolicy:
@@ -143,7 +156,7 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
             if not isinstance(value, str) or not value.strip():
                 raise _error(source, f"{where} must be a non-empty string")
             changes[key] = value.strip()
-        elif key == "update_every_minutes":
+        elif key in ("update_every_minutes", "postmortem_due_business_days"):
             changes[key] = _cadence(source, where, value)
         elif key == "page_usergroups":
             changes[key] = _usergroups(source, where, value)
@@ -168,7 +181,7 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
 def _cadence(source: Path, where: str, value: object) -> int | None:
     # 0 is how a file says "no regular updates", since TOML has no null.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _error(source, f"{where} must be a positive whole number of minutes (0 for none)")
+        raise _error(source, f"{where} must be a positive whole number (0 for none)")
     return value or None
 
 

@@ -101,3 +101,29 @@ async def conversations_canvases_create(call: Call) -> dict[str, Any]:
     canvas.channel_id, canvas.channel_canvas = channel_id, True
     call.emu.workspace.canvases[canvas.id] = canvas
     return {"canvas_id": canvas.id}
+
+
+@method("canvases.edit")
+async def canvases_edit(call: Call) -> dict[str, Any]:
+    """Apply changes to a canvas; `replace` without a section swaps the whole document."""
+    canvas = call.emu.workspace.canvases.get(call.text("canvas_id") or "")
+    if canvas is None:
+        raise ApiError("canvas_not_found")
+    changes = call.decoded("changes", "canvas_editing_failed")
+    if not isinstance(changes, list) or not changes:
+        raise ApiError("canvas_editing_failed")
+    for change in changes:
+        content = (change or {}).get("document_content") or {}
+        markdown = str(content.get("markdown", ""))
+        if len(markdown) > CANVAS_LIMIT:
+            raise ApiError("canvas_too_large")
+        operation = change.get("operation")
+        if operation == "replace" and not change.get("section_id"):
+            canvas.markdown = markdown
+        elif operation == "insert_at_end":
+            canvas.markdown += markdown
+        elif operation == "insert_at_start":
+            canvas.markdown = markdown + canvas.markdown
+        else:
+            raise ApiError("canvas_editing_failed", detail=f"operation {operation!r} not emulated")
+    return {}

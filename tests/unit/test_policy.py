@@ -63,6 +63,7 @@ def test_defaults_are_the_documented_policy() -> None:
                 page_usergroups=(),
                 pagerduty_routing_key=None,
                 pagerduty_severity="critical",
+                postmortem_due_business_days=2,
             ),
             Severity.SEV2: SeverityPolicy(
                 severity=Severity.SEV2,
@@ -73,6 +74,7 @@ def test_defaults_are_the_documented_policy() -> None:
                 page_usergroups=(),
                 pagerduty_routing_key=None,
                 pagerduty_severity="error",
+                postmortem_due_business_days=5,
             ),
             Severity.SEV3: SeverityPolicy(
                 severity=Severity.SEV3,
@@ -106,6 +108,7 @@ def test_a_full_file_sets_every_key(tmp_path: Path) -> None:
         page_usergroups=("oncall-primary", "S0123ABCD"),
         pagerduty_routing_key=KEY,
         pagerduty_severity="critical",
+        postmortem_due_business_days=2,
     )
     sev2 = policy.level(Severity.SEV2)
     assert (sev2.name, sev2.update_every_minutes, sev2.page_usergroups) == (
