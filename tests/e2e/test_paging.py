@@ -14,7 +14,7 @@ from emulator.pagerduty import FakePagerDuty
 from emulator.state import Usergroup
 from models import timeline
 from tests.conftest import RunningBot
-from tests.helpers import card_of, declare, ephemeral_for, in_channel, stored_incidents
+from tests.helpers import card_of, declare, ephemeral_for, in_channel, stored_incidents, until
 
 KEY = "0123456789abcdef0123456789abcdef"
 
@@ -67,6 +67,18 @@ def bot_overrides(pagerduty: FakePagerDuty, policy: str, tmp_path: Path) -> dict
     return {"INCIDENT_CONFIG": str(path)}
 
 
+async def pages_become(runtime: Runtime, expected: list[tuple[str, dict[str, str]]]) -> None:
+    """Wait until the timeline holds exactly these pages (they are recorded after the post)."""
+
+    async def recorded() -> bool:
+        return await pages_recorded(runtime) == expected
+
+    try:
+        await until(recorded, timeout=5)
+    except AssertionError:
+        assert await pages_recorded(runtime) == expected
+
+
 async def pages_recorded(runtime: Runtime) -> list[tuple[str | None, dict[str, Any]]]:
     """Who sent each page recorded on incident #1's timeline, and to whom."""
     async with runtime.deps.sessions() as session:
@@ -92,7 +104,7 @@ async def test_declaring_a_sev2_invites_on_call_and_mentions_their_group(
     assert texts(channel) == [SEV2_PAGE]
     [page] = [m for m in channel.messages if m.text == SEV2_PAGE]
     assert emu.pings == [(channel.id, page.ts, "<!subteam^S0ONCALL>")]
-    assert await pages_recorded(bot.runtime) == [("U0ALICE", ONCALL_PAGED)]
+    await pages_become(bot.runtime, [("U0ALICE", ONCALL_PAGED)])
     assert pagerduty.events == []
 
 
@@ -118,10 +130,13 @@ async def test_declaring_a_sev1_also_triggers_a_pagerduty_alert(
     assert pagerduty.incidents() == {dedup_key: "triggered"}
     assert texts(channel) == [SEV1_PAGE, PAGERDUTY_ALERTED]
     assert "U0BOB" in channel.members
-    assert await pages_recorded(bot.runtime) == [
-        ("U0ALICE", ONCALL_PAGED),
-        ("U0ALICE", PAGERDUTY_PAGED),
-    ]
+    await pages_become(
+        bot.runtime,
+        [
+            ("U0ALICE", ONCALL_PAGED),
+            ("U0ALICE", PAGERDUTY_PAGED),
+        ],
+    )
 
 
 async def test_declaring_a_sev3_pages_no_one(
@@ -134,7 +149,7 @@ async def test_declaring_a_sev3_pages_no_one(
     assert emu.pings == []
     assert emu.calls_to("usergroups.users.list") == []
     assert pagerduty.events == []
-    assert await pages_recorded(bot.runtime) == []
+    await pages_become(bot.runtime, [])
 
 
 async def test_raising_the_severity_pages_whoever_the_new_level_calls_for(
@@ -157,11 +172,14 @@ async def test_raising_the_severity_pages_whoever_the_new_level_calls_for(
     [trigger] = pagerduty.events
     assert trigger["payload"]["summary"] == "[SEV1] #1 search slow"
     assert trigger["dedup_key"] == f"incident-1-{channel.id}"
-    assert await pages_recorded(bot.runtime) == [
-        ("U0CAROL", ONCALL_PAGED),
-        ("U0ALICE", ONCALL_PAGED),
-        ("U0ALICE", PAGERDUTY_PAGED),
-    ]
+    await pages_become(
+        bot.runtime,
+        [
+            ("U0CAROL", ONCALL_PAGED),
+            ("U0ALICE", ONCALL_PAGED),
+            ("U0ALICE", PAGERDUTY_PAGED),
+        ],
+    )
     [incident] = await stored_incidents(bot.runtime)
     assert incident.severity == "sev1"
 
@@ -232,7 +250,7 @@ async def test_an_unknown_user_group_is_said_in_the_channel_and_the_rest_still_p
         SEV2_PAGE,
     ]
     assert "U0BOB" in channel.members
-    assert await pages_recorded(bot.runtime) == [("U0ALICE", ONCALL_PAGED)]
+    await pages_become(bot.runtime, [("U0ALICE", ONCALL_PAGED)])
     [incident] = await stored_incidents(bot.runtime)
     assert incident.status == "investigating" and incident.card_pinned
     assert incident.setup_problems == []
@@ -250,7 +268,7 @@ async def test_a_pagerduty_rejection_is_said_in_the_channel_and_the_incident_goe
     assert warning.endswith("Page them by hand.")
     assert texts(channel) == [SEV1_PAGE, warning]
     assert pagerduty.incidents() == {}
-    assert await pages_recorded(bot.runtime) == [("U0ALICE", ONCALL_PAGED)]
+    await pages_become(bot.runtime, [("U0ALICE", ONCALL_PAGED)])
 
     await in_channel(emu, channel, "resolve false alarm")
     await emu.wait_for(lambda: "Incident #1 resolved" in texts(channel))
@@ -279,7 +297,7 @@ async def test_pagerduty_down_through_every_retry_is_said_in_the_channel(
     assert "did not accept the trigger event after 3 attempts (HTTP 500" in warning
     assert warning.endswith("Page them by hand.")
     assert len(pagerduty.events) == 0 and pagerduty.incidents() == {}
-    assert await pages_recorded(bot.runtime) == [("U0ALICE", ONCALL_PAGED)]
+    await pages_become(bot.runtime, [("U0ALICE", ONCALL_PAGED)])
     [incident] = await stored_incidents(bot.runtime)
     assert incident.status == "investigating" and incident.card_pinned
 
