@@ -1,4 +1,4 @@
-"""Command line: `python -m bot serve|socket|migrate|backfill|demo|export`."""
+"""Command line: `python -m bot serve|socket|migrate|backfill|demo|export|run-job|scheduler`."""
 
 from __future__ import annotations
 
@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     export = sub.add_parser("export", help="print an incident's timeline as Markdown or JSON")
     export.add_argument("incident", help="number (12, #12), channel ID or channel name")
     export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    run_job = sub.add_parser("run-job", help="run one scheduled job now (or as if at --at)")
+    run_job.add_argument("job", help="the job's name")
+    run_job.add_argument("--at", help="ISO 8601 time to run as of, e.g. 2025-01-15T09:00+01:00")
+    sub.add_parser("scheduler", help="run the scheduled jobs until stopped (a worker process)")
     args = parser.parse_args(argv)
-    quiet = args.command in ("demo", "export")  # they print a transcript or a file, not a log
+    quiet = args.command in ("demo", "export", "run-job")  # they print a result, not a log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -40,6 +44,16 @@ def main(argv: list[str] | None = None) -> int:
             from bot.export_cli import run_export
 
             return asyncio.run(run_export(settings, args.incident, args.format))
+        if args.command == "run-job":
+            from bot.scheduling_cli import run_job_command
+
+            return asyncio.run(run_job_command(settings, args.job, args.at))
+        if args.command == "scheduler":
+            from bot.scheduling_cli import run_scheduler
+
+            with contextlib.suppress(KeyboardInterrupt):
+                return asyncio.run(run_scheduler(settings))
+            return 0
         settings.require(Mode(args.command))
         load_policy(settings.config_path)  # a bad policy file stops start-up with one line
     except SettingsError as error:

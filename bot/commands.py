@@ -16,6 +16,7 @@ from bot.requests import (
     Declare,
     ListIncidents,
     OpenDeclareForm,
+    PostmortemRequest,
     PostUpdate,
     Reopen,
     SetTime,
@@ -89,6 +90,30 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "upload the timeline as a Markdown file",
         "/incident timeline export",
     ),
+    Subcommand(
+        "/incident postmortem", "draft the postmortem from the timeline", "/incident postmortem"
+    ),
+    Subcommand(
+        "/incident postmortem owner <@user>",
+        "hand the postmortem to someone",
+        "/incident postmortem owner @carol",
+    ),
+    Subcommand(
+        "/incident postmortem edit", "write its sections in a form", "/incident postmortem edit"
+    ),
+    Subcommand(
+        "/incident postmortem review", "mark it ready for review", "/incident postmortem review"
+    ),
+    Subcommand(
+        "/incident postmortem publish",
+        "publish it and close the incident",
+        "/incident postmortem publish",
+    ),
+    Subcommand(
+        "/incident postmortem meeting <date> <time>",
+        "schedule the review meeting",
+        "/incident postmortem meeting 2025-01-20 15:00",
+    ),
     Subcommand("/incident help", "show this list", "/incident help"),
 )
 
@@ -150,6 +175,8 @@ def parse_incident_command(text: str) -> Command:
             return PostUpdate(_update_text(rest))
         case "note":
             return _parse_note(rest)
+        case "postmortem" | "pm":
+            return _parse_postmortem(args, _after_first_word(rest))
         case "timeline" if not args:
             return ShowTimeline()
         case "timeline" if [a.lower() for a in args] == ["export"]:
@@ -227,6 +254,29 @@ def _parse_status(args: list[str], note: str) -> ChangeStatus:
             f"{_quoted(word)} is not a status. Use one of: {names}.", form="/incident status"
         )
     return ChangeStatus(Status(word), _note(note))
+
+
+def _parse_postmortem(args: list[str], rest: str) -> PostmortemRequest:
+    form = "/incident postmortem"
+    action = args[0].lower() if args else "show"
+    if action in ("edit", "review", "publish") and len(args) == 1:
+        return PostmortemRequest(action)
+    if action == "show" and not args:
+        return PostmortemRequest(action)
+    if action == "owner":
+        user = user_id(args[1]) if len(args) == 2 else None
+        if user is None:
+            raise UsageError(
+                "Name the new owner, e.g. `/incident postmortem owner @carol`.", form=form
+            )
+        return PostmortemRequest(action, user=user)
+    if action == "meeting" and rest.strip():
+        return PostmortemRequest(action, when=rest.strip())
+    if action == "meeting":
+        raise UsageError(
+            "When is it? e.g. `/incident postmortem meeting 2025-01-20 15:00`.", form=form
+        )
+    raise UsageError(f"{_quoted(' '.join(args))} is not a postmortem action.", form=form)
 
 
 def _parse_note(text: str) -> AddNote:

@@ -59,6 +59,16 @@ def user_ids(incident: Incident, entries: Sequence[TimelineEntry]) -> set[str]:
     return {user for user in users if _USER_ID.match(user)}
 
 
+def markdown_voice(names: Mapping[str, str]) -> Voice:
+    """How Markdown documents write people, their text, code and links."""
+    return Voice(
+        person=lambda user: names.get(user, user),
+        text=lambda text: markdown_text(text, names),
+        code=lambda text: f"`{text}`",
+        link=lambda url, label: f"[{label}]({url})",
+    )
+
+
 def timeline_markdown(
     incident: Incident,
     entries: Sequence[TimelineEntry],
@@ -70,12 +80,7 @@ def timeline_markdown(
     def name(user: str) -> str:
         return names.get(user, user)
 
-    voice = Voice(
-        person=name,
-        text=lambda text: markdown_text(text, names),
-        code=lambda text: f"`{text}`",
-        link=lambda url, label: f"[{label}]({url})",
-    )
+    voice = markdown_voice(names)
     lines = [f"# Incident #{incident.id}: {incident.title}", ""]
     if incident.description:
         lines += [markdown_text(incident.description, names), ""]

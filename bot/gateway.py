@@ -222,15 +222,45 @@ class SlackGateway:
         items = [i for i in data.get("items", []) if i.get("message")]
         return [(i["message"], str(i.get("created_by", ""))) for i in items]
 
-    async def upload(self, channel: str, *, filename: str, content: str, title: str) -> None:
-        """Share a text file in a channel (files.getUploadURLExternal + completeUploadExternal)."""
+    async def upload(self, channel: str, *, filename: str, content: str, title: str) -> str:
+        """Share a text file in a channel; returns its link."""
         try:
-            await self.client.files_upload_v2(
+            response = await self.client.files_upload_v2(
                 channel=channel, filename=filename, content=content, title=title
             )
         except SlackApiError as error:
             data = error.response.data if isinstance(error.response.data, dict) else {}
             raise SlackRefusal("files.upload", str(data.get("error", "unknown_error"))) from None
+        files = response.get("files") or [response.get("file") or {}]
+        file_id = str(files[0].get("id", ""))
+        return f"{await self.workspace_url()}files/{await self.bot_user()}/{file_id}/{filename}"
+
+    async def create_canvas(self, title: str, markdown: str) -> str:
+        """Create a standalone canvas from Markdown; returns its link."""
+        data = await self.call(
+            "canvases.create",
+            title=title,
+            document_content={"type": "markdown", "markdown": markdown},
+        )
+        return await self.canvas_link(str(data["canvas_id"]))
+
+    async def replace_canvas(self, link: str, markdown: str) -> None:
+        """Rewrite a canvas (given by its link) with new Markdown."""
+        await self.call(
+            "canvases.edit",
+            canvas_id=link.rstrip("/").rsplit("/", 1)[-1],
+            changes=[
+                {
+                    "operation": "replace",
+                    "document_content": {"type": "markdown", "markdown": markdown},
+                }
+            ],
+        )
+
+    async def canvas_link(self, canvas_id: str) -> str:
+        """Where people open a canvas."""
+        identity = await self._whoami()
+        return f"{identity['url']}docs/{identity['team_id']}/{canvas_id}"
 
     async def usergroup_members(self, group: str) -> tuple[str, list[str]]:
         """The ID and members of a user group given by handle (looked up once) or ID."""

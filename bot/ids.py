@@ -11,6 +11,7 @@ class CallbackId(StrEnum):
     DECLARE = "declare_incident"
     ASSIGN_ROLES = "assign_roles"
     POST_UPDATE = "post_update"
+    EDIT_POSTMORTEM = "edit_postmortem"
 
 
 class ActionId(StrEnum):
@@ -22,6 +23,9 @@ class ActionId(StrEnum):
     # Rendered as `set_status:<status>` (action IDs must be unique within a block).
     SET_STATUS = "set_status"
     REOPEN = "reopen"
+    EDIT_POSTMORTEM = "edit_postmortem"
+    PUBLISH_POSTMORTEM = "publish_postmortem"
+    PUBLISH_ANYWAY = "publish_anyway"
 
 
 class BlockId(StrEnum):
@@ -40,6 +44,9 @@ class BlockId(StrEnum):
     RESOLUTION = "resolution"
     HOME_MINE = "home_mine"
     HOME_ALL = "home_all"
+    SECTION_PREFIX = "section_"
+    FINDINGS = "findings"
+    FINDINGS_ACTIONS = "findings_actions"
     ANNOUNCEMENT = "announcement"
     ANNOUNCEMENT_ACTIONS = "announcement_actions"
     DECLARE_TITLE = "declare_title"

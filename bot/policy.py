@@ -142,7 +142,7 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
     schedules: dict[str, str] = {}
     for job, cron in _table(source, document, "schedules").items():
         if not isinstance(cron, str) or not _CRON.match(cron.strip()):
-            raise _error(source, f"schedules.{job} must be a cron line such as \"0 10 * * *\"")
+            raise _error(source, f'schedules.{job} must be a cron line such as "0 10 * * *"')
         schedules[job] = cron.strip()
     return Policy(levels=levels, pagerduty_events_url=events_url, schedules=schedules)
 

@@ -92,6 +92,15 @@ class ShowTimeline:
 
 
 @dataclass(frozen=True)
+class PostmortemRequest:
+    """`action` is show, owner (with `user`), edit, review, publish or meeting (with `when`)."""
+
+    action: str
+    user: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
 class PostUpdate:
     """A status update for the channel and the announcement thread."""
 
@@ -112,6 +121,7 @@ Command = (
     | PostUpdate
     | AddNote
     | ShowTimeline
+    | PostmortemRequest
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
@@ -124,4 +134,5 @@ InChannelCommand = (
     | PostUpdate
     | AddNote
     | ShowTimeline
+    | PostmortemRequest
 )

@@ -15,6 +15,7 @@ from bot.app import Runtime, asgi_app, build_runtime
 from bot.db import make_engine, migrate
 from bot.services.backfill import backfill_open_incidents
 from bot.settings import Settings
+from scheduler.runner import scheduling
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ async def serve_http(settings: Settings) -> None:
         config = uvicorn.Config(
             asgi_app(runtime), host="0.0.0.0", port=settings.port, log_level="info"
         )
-        await uvicorn.Server(config).serve()
+        async with scheduling(runtime.deps):  # scheduled jobs, unless SCHEDULER_ENABLED=false
+            await uvicorn.Server(config).serve()
     finally:
         await runtime.close()
 
@@ -74,7 +76,8 @@ async def serve_socket_mode(settings: Settings) -> None:
     try:
         backfilling = await _start(runtime)  # noqa: F841 - kept so the task is not collected
         handler = AsyncSocketModeHandler(runtime.app, app_token=settings.slack_app_token)
-        await handler.start_async()  # type: ignore[no-untyped-call]
+        async with scheduling(runtime.deps):  # scheduled jobs, unless SCHEDULER_ENABLED=false
+            await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         await runtime.close()
 

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(
         default=("pushpin",), alias="TIMELINE_EMOJI"
     )
+    # serve and socket also run the scheduled jobs; false when a separate `scheduler` worker does.
+    scheduler_enabled: bool = Field(default=True, alias="SCHEDULER_ENABLED")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -37,8 +37,9 @@ def duration(start: datetime, end: datetime) -> str:
     return f"{mins} min"
 
 
-def parse_local_time(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
-    """Read `13:52` (the latest such moment not after now) or `2025-01-15 13:52`, in the zone."""
+def parse_local_time(text: str, *, now: datetime, zone: ZoneInfo, future: bool = False) -> datetime:
+    """Read `13:52` or `2025-01-15 13:52` in the zone: the latest such past moment, or with
+    `future` the next one to come."""
     text = text.strip()
     full = _FULL.match(text)
     clock = _CLOCK.match(text)
@@ -49,7 +50,9 @@ def parse_local_time(text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
         elif clock:
             today = now.astimezone(zone).date()
             moment = _at(today, int(clock.group(1)), int(clock.group(2)), zone)
-            if moment > now:
+            if future and moment <= now:
+                moment = _at(today + timedelta(days=1), moment.hour, moment.minute, zone)
+            elif not future and moment > now:
                 moment = _at(today - timedelta(days=1), moment.hour, moment.minute, zone)
         else:
             raise ValueError(text)

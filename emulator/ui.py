@@ -18,7 +18,7 @@ from emulator.interactions import (
     view_state,
     walk_elements,
 )
-from emulator.state import APP_ID, View
+from emulator.state import APP_ID, Ephemeral, View
 
 if TYPE_CHECKING:
     from emulator.driver import Delivery
@@ -77,6 +77,29 @@ class UiDriver(Driver):
             message=message_json(msg),
             state={"values": {}},
             response_url=self.issue_response_url(channel, user, msg.ts),
+            actions=[action_json(block_id, el, value)],
+        )
+        return await self.deliver("interactive", payload)
+
+    async def click_ephemeral(
+        self, ephemeral: Ephemeral, action_id: str, value: Any = None
+    ) -> Delivery:
+        """Click a button of a message only one person sees (as that person)."""
+        block_id, el = _find_element(ephemeral.blocks, action_id)
+        chan = self.channels[ephemeral.channel]
+        ts = self.workspace.ids.ts()
+        payload = self._base_payload("block_actions", ephemeral.user)
+        payload.update(
+            container={
+                "type": "message",
+                "message_ts": ts,
+                "channel_id": chan.id,
+                "is_ephemeral": True,
+            },
+            trigger_id=self.issue_trigger(ephemeral.user),
+            channel={"id": chan.id, "name": "directmessage" if chan.is_im else chan.name},
+            state={"values": {}},
+            response_url=self.issue_response_url(chan.id, ephemeral.user, None),
             actions=[action_json(block_id, el, value)],
         )
         return await self.deliver("interactive", payload)

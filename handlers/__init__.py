@@ -11,12 +11,21 @@ from handlers import (
     errors,
     events,
     incident_command,
+    postmortem_actions,
     timeline_events,
 )
 
 
 def register(app: AsyncApp) -> None:
     """Attach every listener to the app."""
-    modules = (incident_command, declare_modal, card, announcement, events, timeline_events)
+    modules = (
+        incident_command,
+        declare_modal,
+        card,
+        postmortem_actions,
+        announcement,
+        events,
+        timeline_events,
+    )
     for module in (*modules, errors):
         module.register(app)

@@ -10,6 +10,7 @@ from bot.requests import (
     ChangeSeverity,
     ChangeStatus,
     InChannelCommand,
+    PostmortemRequest,
     PostUpdate,
     Reopen,
     SetTime,
@@ -23,10 +24,16 @@ from bot.services.roles import assign_roles
 from bot.services.timeline_view import show_timeline
 from bot.services.updates import post_update
 from bot.times import clock_time
+from handlers.postmortem_actions import run_postmortem
 
 
 async def run_in_channel(
-    deps: Deps, request: InChannelCommand, *, channel_id: str, user: str
+    deps: Deps,
+    request: InChannelCommand,
+    *,
+    channel_id: str,
+    user: str,
+    trigger_id: str | None = None,
 ) -> str | None:
     """Act on the channel's incident; returns a private answer for the person, if any."""
     match request:
@@ -51,4 +58,8 @@ async def run_in_channel(
             return f"Noted on the timeline at {clock_time(entry.occurred_at, deps.zone)}."
         case ShowTimeline(export=export):
             await show_timeline(deps, channel_id=channel_id, user=user, export=export)
+        case PostmortemRequest():
+            return await run_postmortem(
+                deps, request, channel_id=channel_id, user=user, trigger_id=trigger_id
+            )
     return None

@@ -44,7 +44,9 @@ async def handle_incident_command(
             incident = await declare_incident(deps, declaration)
             await respond(declared_message(incident))
         case _:
-            answer = await run_in_channel(deps, request, channel_id=channel, user=user)
+            answer = await run_in_channel(
+                deps, request, channel_id=channel, user=user, trigger_id=command.get("trigger_id")
+            )
             if answer:
                 await respond(answer)
 

@@ -108,7 +108,14 @@ def _card_buttons(incident: Incident) -> list[ButtonElement]:
                 style="primary" if step is Status.RESOLVED else None,
             )
         )
-    if status is Status.RESOLVED:
+    if status is Status.POSTMORTEM:
+        buttons += [
+            ButtonElement(text="Edit postmortem", action_id=ActionId.EDIT_POSTMORTEM, value="edit"),
+            ButtonElement(
+                text="Publish postmortem", action_id=ActionId.PUBLISH_POSTMORTEM, value="publish"
+            ),
+        ]
+    if status in (Status.RESOLVED, Status.POSTMORTEM):
         buttons.append(ButtonElement(text="Reopen", action_id=ActionId.REOPEN, value="reopen"))
     return buttons
 

@@ -7,6 +7,7 @@ from bot.errors import UserFacingError
 from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services.incidents import incident_change
 from bot.services.paging import page, resolve_pages
+from bot.services.postmortems import start_if_required
 from bot.services.updates import announce_resolution
 from bot.severity import Severity
 from bot.status import ACTIVE, Status
@@ -30,6 +31,7 @@ async def change_status(deps: Deps, *, channel_id: str, status: Status, note: st
             change.record("resolved", note, **{"from": previous.value, "to": status.value})
             change.then(lambda i: resolve_pages(deps, i))  # stop the paging first
             change.then(lambda i: announce_resolution(deps, i, summary=note, by=by))
+            await start_if_required(deps, change)
         else:
             change.record("status_changed", note, **{"from": previous.value, "to": status.value})
             change.then(lambda i: _say(deps, i, status_notice(i, previous, note, by)))
@@ -39,15 +41,16 @@ async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
     """Bring a resolved incident back to investigating; it has to be mitigated again."""
     async with incident_change(deps, channel_id, by=by) as change:
         incident = change.incident
-        if incident.status != Status.RESOLVED:
+        previous = Status(incident.status)
+        if previous not in (Status.RESOLVED, Status.POSTMORTEM):
             raise UserFacingError(
                 f"Incident #{incident.id} is {incident.status}, not resolved; "
                 "there is nothing to reopen."
             )
         incident.status = Status.INVESTIGATING.value
         incident.resolved_at = incident.mitigated_at = None
-        change.record("reopened", **{"from": Status.RESOLVED.value, "to": incident.status})
-        change.then(lambda i: _say(deps, i, status_notice(i, Status.RESOLVED, "", by)))
+        change.record("reopened", **{"from": previous.value, "to": incident.status})
+        change.then(lambda i: _say(deps, i, status_notice(i, previous, "", by)))
 
 
 async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by: str) -> None:
@@ -101,8 +104,14 @@ def _check_move(incident: Incident, previous: Status, status: Status) -> None:
     number = f"Incident #{incident.id}"
     if previous is status:
         raise UserFacingError(f"{number} is already {status.value}.")
-    if previous not in ACTIVE:
-        raise UserFacingError(
-            f"{number} is {previous.value}; it can't become {status.value}. "
-            "If it is back, `/incident reopen` it first."
-        )
+    if previous in ACTIVE:
+        return
+    where = {
+        Status.RESOLVED: "resolved",
+        Status.POSTMORTEM: "resolved and its postmortem is under way",
+        Status.CLOSED: "closed: its postmortem is published",
+    }[previous]
+    if status is Status.RESOLVED:
+        raise UserFacingError(f"{number} is already {where}.")
+    again = "" if previous is Status.CLOSED else " If it is back, `/incident reopen` it first."
+    raise UserFacingError(f"{number} is {where}; it can't become {status.value}.{again}")

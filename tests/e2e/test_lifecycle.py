@@ -33,7 +33,7 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
     steps = [
         ("status identified", "identified", timedelta(minutes=10)),
         ("mitigated rolled back the deploy", "mitigated", timedelta(minutes=25)),
-        ("resolve bad deploy reverted", "resolved", timedelta(minutes=50)),
+        ("resolve bad deploy reverted", "postmortem", timedelta(minutes=50)),
     ]
     for text, status, after in steps:
         bot.clock.set(datetime(2025, 1, 15, 14, 2, tzinfo=UTC) + after)
@@ -42,14 +42,20 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
 
     [incident] = await incidents(bot.runtime)
     declared = incident.declared_at
-    assert incident.status == "resolved"
+    assert incident.status == "postmortem"  # SEV2 requires one: resolved, then the postmortem
     assert incident.identified_at == declared + timedelta(minutes=10)
     assert incident.mitigated_at == declared + timedelta(minutes=25)
     assert incident.resolved_at == declared + timedelta(minutes=50)
     card = card_of(channel)
-    assert "*Status*\nResolved" in block_text(card.blocks)
+    assert "*Status*\nPostmortem" in block_text(card.blocks)
     assert "mitigated 2025-01-15 14:27 UTC" in block_text(card.blocks)
-    assert buttons(card.blocks) == ["Assign roles", "Post update", "Reopen"]
+    assert buttons(card.blocks) == [
+        "Assign roles",
+        "Post update",
+        "Edit postmortem",
+        "Publish postmortem",
+        "Reopen",
+    ]
     await emu.wait_for(
         lambda: any("resolved* after 50 min" in block_text(m.blocks) for m in channel.messages)
     )
@@ -67,6 +73,7 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
         ("status_changed", "identified", "U0ALICE"),
         ("status_changed", "mitigated", "U0ALICE"),
         ("resolved", "resolved", "U0ALICE"),
+        ("postmortem_started", None, "U0ALICE"),
     ]
 
 
@@ -83,18 +90,18 @@ async def test_the_resolution_summary_goes_to_the_announcement_thread_with_the_d
     summary = block_text(post.replies[0].blocks)
     assert "Incident #1 resolved* after 1 h 23 min" in summary
     assert "*Summary*: failover to the secondary" in summary
-    await emu.wait_for(lambda: "*Resolved*" in block_text(post.blocks))
+    await emu.wait_for(lambda: "*Postmortem*" in block_text(post.blocks))
     assert "Join the incident channel" not in block_text(post.blocks)
 
 
 @pytest.mark.parametrize(
     ("first", "then", "expected"),
     [
-        ("resolve", "resolve", "Incident #1 is already resolved."),
+        ("resolve", "resolve", "Incident #1 is already resolved and its postmortem is under way."),
         (
             "resolve",
             "mitigated",
-            "Incident #1 is resolved; it can't become mitigated. "
+            "Incident #1 is resolved and its postmortem is under way; it can't become mitigated. "
             "If it is back, `/incident reopen` it first.",
         ),
         (None, "reopen", "Incident #1 is investigating, not resolved; there is nothing to reopen."),
@@ -113,7 +120,8 @@ async def test_transitions_that_make_no_sense_are_explained_not_made(
     channel = await declare(emu)
     if first:
         await in_channel(emu, channel, first)
-        await emu.wait_for(lambda: channel.messages[-1].text == "Incident #1 resolved")
+        await emu.wait_for(lambda: "Postmortem" in channel.topic)
+        await emu.wait_for(lambda: "drafted from the timeline" in channel.messages[-1].text)
     before = [(m.ts, m.text) for m in channel.messages]
     [incident_before] = await incidents(bot.runtime)
 

@@ -227,6 +227,7 @@ async def test_everything_the_bot_does_lands_on_the_timeline(
         ("status_changed", "U0ALICE"),
         ("update_posted", "U0ALICE"),
         ("resolved", "U0ALICE"),
+        ("postmortem_started", "U0ALICE"),
     ]
 
 

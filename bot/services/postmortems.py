@@ -1,0 +1,225 @@
+"""Postmortems: started on resolution, drafted from the timeline, checked, published."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blameless import check_sections
+from bot.deps import Deps
+from bot.errors import SlackRefusal, UserFacingError
+from bot.postmortem import SECTIONS, PostmortemStatus, document, due_on
+from bot.rendering.postmortems import drafted_notice, published_announcement, published_notice
+from bot.roles import Role
+from bot.services.incidents import Change, incident_change, incident_in
+from bot.severity import Severity
+from bot.status import Status
+from bot.times import local_time, parse_local_time
+from models import Incident, Postmortem, timeline
+from models import postmortems as postmortem_rows
+
+
+class NeedsConfirmation(Exception):
+    """Publishing was asked while the blameless check still has findings."""
+
+    def __init__(self, findings: list[dict[str, Any]]) -> None:
+        super().__init__("blameless findings remain")
+        self.findings = findings
+
+
+async def start_if_required(deps: Deps, change: Change) -> bool:
+    """On resolution: start the postmortem the severity requires (owner: the IC)."""
+    incident = change.incident
+    days = deps.policy.level(Severity(incident.severity)).postmortem_due_business_days
+    if not days:
+        return False
+    existing = await postmortem_rows.for_incident(session=change.session, incident_id=incident.id)
+    if existing is None:
+        owner = incident.current_roles.get(Role.COMMANDER.value, incident.declared_by)
+        await postmortem_rows.add(
+            session=change.session,
+            incident_id=incident.id,
+            owner=owner,
+            due_on=due_on(change.at, days, deps.zone),
+            created_at=change.at,
+        )
+    incident.status = Status.POSTMORTEM.value
+    change.record("postmortem_started")
+    change.then(lambda i: share(deps, i, announce=True))
+    return True
+
+
+async def share(deps: Deps, incident: Incident, *, announce: bool = False) -> Postmortem:
+    """Draft the document from the database and put it where people read it (canvas or file)."""
+    assert incident.channel_id is not None
+    async with deps.sessions() as session:
+        postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
+        entries = await timeline.for_incident(session=session, incident_id=incident.id)
+    if postmortem is None:
+        raise UserFacingError(
+            f"Incident #{incident.id} has no postmortem yet: one starts when an incident whose "
+            "severity requires it is resolved."
+        )
+    people = {postmortem.owner, *incident.current_roles.values()}
+    people |= {e.actor for e in entries if e.actor}
+    markdown = document(
+        incident, postmortem, entries, deps.zone, await deps.slack.user_names(people)
+    )
+    link = await _put(deps, incident, postmortem, markdown)
+    if link != postmortem.link:
+        async with deps.sessions.begin() as session:
+            session.add(postmortem)
+            postmortem.link = link
+    if announce:
+        await deps.slack.post(incident.channel_id, text=drafted_notice(incident, postmortem))
+    return postmortem
+
+
+async def _put(deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str) -> str:
+    assert incident.channel_id is not None
+    title = f"Postmortem: incident #{incident.id} {incident.title}"
+    if postmortem.link and "/docs/" in postmortem.link:
+        await deps.slack.replace_canvas(postmortem.link, markdown)
+        return postmortem.link
+    try:
+        return await deps.slack.create_canvas(title[:255], markdown)
+    except SlackRefusal:
+        # Canvases are not available everywhere (free workspaces, admin settings): a file is.
+        return await deps.slack.upload(
+            incident.channel_id,
+            filename=f"incident-{incident.id}-postmortem.md",
+            content=markdown,
+            title=title,
+        )
+
+
+async def set_owner(deps: Deps, *, channel_id: str, owner: str, by: str) -> None:
+    """Hand the postmortem to someone else."""
+    async with incident_change(deps, channel_id, by=by) as change:
+        postmortem = await _locked(change)
+        if postmortem.owner == owner:
+            raise UserFacingError(f"<@{owner}> already owns this postmortem.")
+        previous, postmortem.owner = postmortem.owner, owner
+        change.record("postmortem_owner", user=owner, previous=previous)
+        change.then(
+            lambda i: _say(deps, i, f"📝 <@{owner}> now owns the postmortem (was <@{previous}>).")
+        )
+        change.then(lambda i: share(deps, i))
+
+
+async def save_sections(
+    deps: Deps, *, channel_id: str, sections: dict[str, str], by: str
+) -> list[dict[str, Any]]:
+    """Store what the editor wrote, check it for blame, re-draft; returns the findings."""
+    known = {s.key for s in SECTIONS}
+    names = await _people(deps, channel_id)
+    async with incident_change(deps, channel_id, by=by) as change:
+        postmortem = await _locked(change)
+        if postmortem.status == PostmortemStatus.PUBLISHED:
+            raise UserFacingError("This postmortem is published; it can't be edited any more.")
+        postmortem.sections = {k: v.strip() for k, v in sections.items() if k in known and v}
+        postmortem.findings = _findings(postmortem.sections, names)
+        change.record("postmortem_edited", findings=len(postmortem.findings))
+        change.then(lambda i: share(deps, i))
+    return postmortem.findings
+
+
+async def mark_in_review(deps: Deps, *, channel_id: str, by: str) -> None:
+    """The draft is ready for the review meeting."""
+    async with incident_change(deps, channel_id, by=by) as change:
+        postmortem = await _locked(change)
+        if postmortem.status != PostmortemStatus.DRAFT:
+            raise UserFacingError(f"The postmortem is {postmortem.status}, not a draft.")
+        postmortem.status = PostmortemStatus.IN_REVIEW.value
+        change.record("postmortem_in_review")
+        change.then(lambda i: _say(deps, i, f"📝 The postmortem is ready for review (<@{by}>)."))
+        change.then(lambda i: share(deps, i))
+
+
+async def publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool = False) -> None:
+    """Publish; with blameless findings left, only once the person confirms."""
+    names = await _people(deps, channel_id)
+    async with incident_change(deps, channel_id, by=by) as change:
+        postmortem = await _locked(change)
+        if postmortem.status == PostmortemStatus.PUBLISHED:
+            raise UserFacingError("This postmortem is already published.")
+        findings = _findings(postmortem.sections, names)
+        if findings and not confirmed:
+            raise NeedsConfirmation(findings)
+        postmortem.findings = findings
+        postmortem.status = PostmortemStatus.PUBLISHED.value
+        postmortem.published_at = change.at
+        change.incident.status = Status.CLOSED.value
+        change.record("postmortem_published", findings=len(postmortem.findings))
+        change.then(lambda i: share(deps, i))
+        change.then(lambda i: _say(deps, i, published_notice(i, postmortem, by)))
+        change.then(lambda i: _announce_published(deps, i, postmortem))
+
+
+async def set_meeting(deps: Deps, *, channel_id: str, when: str, by: str) -> datetime:
+    """Record when the review meeting is; role holders are reminded an hour before."""
+    async with incident_change(deps, channel_id, by=by) as change:
+        postmortem = await _locked(change)
+        moment = parse_local_time(when, now=change.at, zone=deps.zone, future=True)
+        postmortem.meeting_at = moment
+        change.record("postmortem_meeting", at=moment.isoformat())
+        text = f"📅 Postmortem review meeting: {local_time(moment, deps.zone)} (set by <@{by}>)."
+        change.then(lambda i: _say(deps, i, text))
+    return moment
+
+
+async def postmortem_in(deps: Deps, channel_id: str) -> tuple[Incident, Postmortem]:
+    """The channel's incident and its postmortem, or a clear answer why there is none."""
+    incident = await incident_in(deps, channel_id)
+    async with deps.sessions() as session:
+        postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
+    if postmortem is None:
+        raise UserFacingError(_none_yet(incident))
+    return incident, postmortem
+
+
+def _findings(sections: dict[str, str], names: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"section": key, "sentence": f.sentence, "why": f.why, "suggestion": f.suggestion}
+        for key, f in check_sections(sections, names=names)
+    ]
+
+
+async def _people(deps: Deps, channel_id: str) -> list[str]:
+    """Display names of the people in the incident, so the check knows them when named."""
+    incident = await incident_in(deps, channel_id)
+    async with deps.sessions() as session:
+        entries = await timeline.for_incident(session=session, incident_id=incident.id)
+    people = {incident.declared_by, *(r.user_id for r in incident.roles)}
+    people |= {e.actor for e in entries if e.actor}
+    return sorted(set((await deps.slack.user_names(people)).values()))
+
+
+async def _locked(change: Change) -> Postmortem:
+    postmortem = await postmortem_rows.for_incident(
+        session=change.session, incident_id=change.incident.id, lock=True
+    )
+    if postmortem is None:
+        raise UserFacingError(_none_yet(change.incident))
+    return postmortem
+
+
+def _none_yet(incident: Incident) -> str:
+    return (
+        f"Incident #{incident.id} has no postmortem yet: one starts when it is resolved, "
+        "for severities that require one."
+    )
+
+
+async def _say(deps: Deps, incident: Incident, text: str) -> None:
+    assert incident.channel_id is not None
+    await deps.slack.post(incident.channel_id, text=text)
+
+
+async def _announce_published(deps: Deps, incident: Incident, postmortem: Postmortem) -> None:
+    if incident.is_private or not deps.settings.announce_channel:
+        return
+    async with deps.sessions() as session:
+        fresh = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
+    text = published_announcement(incident, fresh or postmortem)
+    await deps.slack.post_joining(deps.settings.announce_channel, text=text)
