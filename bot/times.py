@@ -61,7 +61,9 @@ def parse_local_time(text: str, *, now: datetime, zone: ZoneInfo, future: bool =
             f"I can't read `{escape_mrkdwn(text)}` as a time. Use `13:52` or `2025-01-15 13:52` "
             f"({zone.key})."
         ) from None
-    if moment > now:
+    if future and moment <= now:
+        raise UserFacingError(f"`{escape_mrkdwn(text)}` has passed; give a time to come.")
+    if not future and moment > now:
         raise UserFacingError(
             f"`{escape_mrkdwn(text)}` is in the future; give a time that has passed."
         )
