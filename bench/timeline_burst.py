@@ -23,22 +23,22 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.app import Runtime, asgi_app, build_runtime
 from bot.clock import FrozenClock
-from bot.db import migrate
+from bot.db import make_engine, make_sessions, migrate
 from bot.runner import serve_in_background
 from bot.settings import async_database_url, load_settings
-from emulator import Channel, Message, SlackEmulator
+from emulator import ApiCall, Channel, Message, SlackEmulator
 from models import Incident, SeenMessage, TimelineEntry
 
 SIGNING_SECRET = "bench-signing-secret"
@@ -82,7 +82,7 @@ class Outcome:
     acked_in: float = 0.0
     stored_in: float | None = None
     stored: list[tuple[str, str]] = field(default_factory=list)
-    calls: list[Any] = field(default_factory=list)
+    calls: list[ApiCall] = field(default_factory=list)
 
 
 class Tally(logging.Handler):
@@ -94,6 +94,27 @@ class Tally(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+
+def show_log(log: Tally) -> None:
+    """Print the bot's warnings and errors to stderr: each kind once with a count, and one
+    traceback per exception type."""
+    kinds: Counter[str] = Counter()
+    traced: dict[type[BaseException], logging.LogRecord] = {}
+    for record in log.records:
+        kind = f"{record.levelname} {record.name}: {record.getMessage()}"
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            first_line = (str(error).splitlines() or [""])[0]
+            kind += f" [{type(error).__module__}.{type(error).__name__}: {first_line}]"
+            traced.setdefault(type(error), record)
+        kinds[kind] += 1
+    for kind, count in kinds.most_common(10):
+        print(f"{count:>5} x {kind}", file=sys.stderr)
+    formatter = logging.Formatter()
+    for record in list(traced.values())[:3]:
+        assert record.exc_info is not None
+        print(formatter.formatException(record.exc_info), file=sys.stderr)
 
 
 async def database_url(kind: str, workdir: Path) -> str:
@@ -141,7 +162,11 @@ async def running_bot(emu: SlackEmulator, url: str) -> AsyncIterator[Runtime]:
         await runtime.close()
 
 
-async def until(check: Any, what: str, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+async def until(
+    check: Callable[[], Awaitable[bool]],
+    what: str,
+    timeout: float = 30.0,  # noqa: ASYNC109
+) -> None:
     """Poll an async condition until it holds."""
     deadline = time.monotonic() + timeout
     while not await check():
@@ -152,26 +177,39 @@ async def until(check: Any, what: str, timeout: float = 30.0) -> None:  # noqa: 
 
 async def declare_incidents(emu: SlackEmulator, count: int, users: list[str]) -> list[Channel]:
     """Declare incidents one by one with /incident; each is ready once its card is pinned."""
+    return [await declare(emu, f"bench incident {n}", users) for n in range(1, count + 1)]
+
+
+async def declare(emu: SlackEmulator, title: str, users: list[str]) -> Channel:
+    """Declare one incident as a person and let everyone into its channel."""
     general = emu.channel_by_name("incidents")
     assert general is not None
-    channels = []
-    for number in range(1, count + 1):
-        created = len(emu.calls_to("conversations.create"))
-        response = await emu.slash_command(
-            "/incident", f"sev2 bench incident {number}", user=users[0], channel=general.id
-        )
-        assert response.status_code == 200, response
-        await emu.wait_for(lambda c=created: len(emu.calls_to("conversations.create")) > c, 10)
-        name = emu.calls_to("conversations.create")[-1].args["name"]
-        channel = await emu.wait_for(lambda n=name: emu.channel_by_name(n), 10)
-        await emu.wait_for(lambda c=channel: len(c.pins) == 1, 10, f"(card of {name})")
-        channel.members |= set(users)
-        channels.append(channel)
-    return channels
+    before = len(emu.calls)
+    response = await emu.slash_command(
+        "/incident", f"sev2 {title}", user=users[0], channel=general.id
+    )
+    assert response.status_code == 200, response
+
+    def created() -> Channel | None:
+        made = [
+            c
+            for c in emu.calls[before:]
+            if c.method == "conversations.create" and c.response.get("ok")
+        ]
+        return emu.channel_by_name(made[-1].args["name"]) if made else None
+
+    channel: Channel = await emu.wait_for(created, 10, f"(channel of {title})")
+    await emu.wait_for(lambda: len(channel.pins) == 1, 10, f"(card of {title})")
+    channel.members |= set(users)
+    return channel
 
 
 async def post_messages(
-    emu: SlackEmulator, runtime: Runtime, channels: list[Channel], per_channel: int, users: list[str]
+    emu: SlackEmulator,
+    db: async_sessionmaker[AsyncSession],
+    channels: list[Channel],
+    per_channel: int,
+    users: list[str],
 ) -> list[Target]:
     """Post in every incident channel: half while the bot listens, half while it does not."""
     targets = []
@@ -187,7 +225,7 @@ async def post_messages(
     live = {(t.channel, t.message.ts) for t in targets if t.seen}
 
     async def all_seen() -> bool:
-        async with runtime.deps.sessions() as session:
+        async with db() as session:
             rows = await session.execute(select(SeenMessage.channel_id, SeenMessage.ts))
         return live <= set(rows.tuples())
 
@@ -195,7 +233,9 @@ async def post_messages(
     return targets
 
 
-def plan_burst(targets: list[Target], users: list[str], total: int, rng: random.Random) -> list[Send]:
+def plan_burst(
+    targets: list[Target], users: list[str], total: int, rng: random.Random
+) -> list[Send]:
     """`total` deliveries: every message marked at least once, some by many people, ~5% retries."""
     retries = round(total * RETRY_SHARE) if total >= 2 * len(targets) else 0
     originals = total - retries
@@ -263,7 +303,7 @@ async def fire(emu: SlackEmulator, sends: list[Send], concurrency: int, out: Out
 
 async def settle(
     emu: SlackEmulator,
-    runtime: Runtime,
+    db: async_sessionmaker[AsyncSession],
     expected: set[tuple[str, str]],
     began: float,
     out: Outcome,
@@ -278,7 +318,7 @@ async def settle(
     last: tuple[int, int] | None = None
     quiet_since = time.perf_counter()
     while True:
-        async with runtime.deps.sessions() as session:
+        async with db() as session:
             out.stored = [(str(c), str(t)) for c, t in (await session.execute(query)).tuples()]
         now = time.perf_counter()
         if out.stored_in is None and expected <= set(out.stored):
@@ -300,11 +340,12 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def per(count: int, total: int) -> str:
+    """A ratio with two decimals, or n/a when there is nothing to divide by."""
     return f"{count / total:.2f}" if total else "n/a"
 
 
 def report(
-    database: str, incidents: int, sends: list[Send], out: Outcome, log: Tally
+    database: str, incidents: int, sends: list[Send], out: Outcome, log: Tally, violations: int
 ) -> tuple[list[str], bool]:
     """The table of figures, and whether the run was clean."""
     expected = {(s.target.channel, s.target.message.ts) for s in sends}
@@ -339,7 +380,7 @@ def report(
         ("events/s (sent / time to last ack)", f"{len(sends) / out.acked_in:.1f}"),
         ("time to last ack", f"{out.acked_in:.2f} s"),
         (
-            "time until all entries stored",
+            "time until all entries stored (from 1st send)",
             "never" if out.stored_in is None else f"{out.stored_in:.2f} s",
         ),
         (
@@ -368,15 +409,16 @@ def report(
             f"{len(out.calls)} ({', '.join(f'{m} {n}' for m, n in by_method.most_common())})",
         ),
         ("bot warnings and errors logged", len(log.records)),
+        ("emulator contract violations", violations),
     ]
     lines = ["timeline burst: pushpin reactions through the Events API"]
-    lines += [f"  {label:<38} {value}" for label, value in rows]
+    width = max(len(label) for label, _ in rows)
+    lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     return lines, lost == 0 and duplicates == 0 and non_200 == 0
 
 
 async def run(args: argparse.Namespace) -> int:
     """Set up, fire the burst, wait for the bot, print the figures."""
-    rng = random.Random(args.seed)
     log = Tally()
     logging.getLogger().addHandler(log)
     emu = SlackEmulator(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN)
@@ -384,34 +426,46 @@ async def run(args: argparse.Namespace) -> int:
     try:
         manifest = json.loads(MANIFEST.read_text())
         emu.subscriptions = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-        targets_wanted = max(2 * args.incidents, round(args.reactions / MARKS_PER_MESSAGE))
-        per_channel = max(2, round(targets_wanted / args.incidents))
-        needed = math.ceil(args.reactions / (per_channel * args.incidents))
-        users = [emu.add_user(f"bench{n}") for n in range(max(MIN_USERS, needed))]
-        emu.add_channel("incidents", members=users)
         with tempfile.TemporaryDirectory(prefix="timeline-burst-") as workdir:
             url = await database_url(args.database, Path(workdir))
-            async with running_bot(emu, url) as runtime:
-                channels = await declare_incidents(emu, args.incidents, users)
-                targets = await post_messages(emu, runtime, channels, per_channel, users)
-                sends = plan_burst(targets, users, args.reactions, rng)
-                await asyncio.sleep(SETTLE_QUIET)  # let the declarations' last calls land
-                mark = len(emu.calls)
-                out = Outcome()
-                began = await fire(emu, sends, args.concurrency, out)
-                expected = {(t.channel, t.message.ts) for t in targets}
-                await settle(emu, runtime, expected, began, out, args.timeout)
-                out.calls = emu.calls[mark:]
+            # The benchmark reads through its own engine, not the bot's connection pool.
+            engine = make_engine(url)
+            try:
+                async with running_bot(emu, url):
+                    sends, out = await burst(emu, make_sessions(engine), args)
+            finally:
+                await engine.dispose()
     finally:
         await emu.stop()
         logging.getLogger().removeHandler(log)
-    lines, clean = report(args.database, args.incidents, sends, out, log)
+    lines, clean = report(args.database, args.incidents, sends, out, log, len(emu.violations))
     print("\n".join(lines))
-    for record in log.records[:5]:
-        print(f"{record.levelname} {record.name}: {record.getMessage()}", file=sys.stderr)
+    show_log(log)
     if emu.violations:
         print(f"emulator violations: {emu.violations[:5]}", file=sys.stderr)
     return 0 if clean else 1
+
+
+async def burst(
+    emu: SlackEmulator, db: async_sessionmaker[AsyncSession], args: argparse.Namespace
+) -> tuple[list[Send], Outcome]:
+    """Declare, post, fire the reactions, and wait until the bot is done with them."""
+    targets_wanted = max(2 * args.incidents, round(args.reactions / MARKS_PER_MESSAGE))
+    per_channel = max(2, round(targets_wanted / args.incidents))
+    needed = math.ceil(args.reactions / (per_channel * args.incidents))
+    users = [emu.add_user(f"bench{n}") for n in range(max(MIN_USERS, needed))]
+    emu.add_channel("incidents", members=users)
+    channels = await declare_incidents(emu, args.incidents, users)
+    targets = await post_messages(emu, db, channels, per_channel, users)
+    sends = plan_burst(targets, users, args.reactions, random.Random(args.seed))
+    await asyncio.sleep(SETTLE_QUIET)  # let the declarations' last calls land
+    mark = len(emu.calls)
+    out = Outcome()
+    began = await fire(emu, sends, args.concurrency, out)
+    expected = {(t.channel, t.message.ts) for t in targets}
+    await settle(emu, db, expected, began, out, args.timeout)
+    out.calls = emu.calls[mark:]
+    return sends, out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,7 +477,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the bot")
-    return asyncio.run(run(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    if args.reactions < 2 * args.incidents:
+        parser.error("--reactions must be at least twice --incidents (one seen, one unseen each)")
+    return asyncio.run(run(args))
 
 
 if __name__ == "__main__":

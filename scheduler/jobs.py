@@ -1,0 +1,85 @@
+"""The scheduled jobs: a registry of plain async functions, and running one of them.
+
+A job is `async def job(deps, now) -> int`: it receives the time as an argument (never reads a
+clock), sends each message through `send_once` under a unique key, and returns how many it sent.
+Register it here with one line; its cron schedule (in INCIDENT_TIMEZONE) can be overridden by
+the policy file's [schedules] table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.deps import Deps
+from models import ledger
+
+logger = logging.getLogger(__name__)
+
+JobFunction = Callable[[Deps, datetime], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named job and its default cron schedule."""
+
+    name: str
+    cron: str
+    run: JobFunction
+
+
+# Every job the scheduler runs, by name. Filled by the register(...) lines at the end.
+JOBS: dict[str, Job] = {}
+
+
+class UnknownJob(LookupError):
+    """No job has this name."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        listing = ", ".join(sorted(known)) or "none registered"
+        super().__init__(f"No job named {name!r}; known jobs: {listing}")
+        self.name = name
+
+
+def register(
+    name: str, cron: str, run: JobFunction, *, registry: dict[str, Job] | None = None
+) -> Job:
+    """Add a job to JOBS (or to `registry`) under a unique name with a 5-field cron schedule."""
+    jobs = JOBS if registry is None else registry
+    if name in jobs:
+        raise ValueError(f"a job named {name!r} is already registered")
+    if len(cron.split()) != 5:
+        raise ValueError(f"job {name!r}: {cron!r} is not a 5-field cron line such as '0 9 * * *'")
+    job = Job(name=name, cron=cron, run=run)
+    jobs[name] = job
+    return job
+
+
+async def run_job(deps: Deps, name: str, *, now: datetime, jobs: Mapping[str, Job] = JOBS) -> int:
+    """Run one job as of `now`, then record the run; returns how many messages it sent."""
+    job = jobs.get(name)
+    if job is None:
+        raise UnknownJob(name, list(jobs))
+    sent = await job.run(deps, now)
+    async with deps.sessions.begin() as session:
+        await ledger.record_run(session=session, job=name, at=now)
+    logger.info("job %s ran as of %s and sent %d messages", name, now.isoformat(), sent)
+    return sent
+
+
+# The jobs, one line each: register("postmortem-reminders", "0 10 * * 1-5", remind_postmortems)
+
+
+def _register_jobs() -> None:
+    # Imported here: the job modules use send_once, which lives beside this registry.
+    from scheduler.nudges import nudge_updates
+    from scheduler.reminders import remind_meetings, remind_postmortems
+
+    register("postmortem-reminders", "0 10 * * *", remind_postmortems)
+    register("update-nudges", "*/5 * * * *", nudge_updates)
+    register("postmortem-meetings", "*/5 * * * *", remind_meetings)
+
+
+_register_jobs()
