@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.services.postmortems import publish, save_sections
 from emulator import Channel, SlackEmulator
 from scheduler.jobs import run_job
-from tests.conftest import RunningBot
+from tests.conftest import BOT_TOKEN, RunningBot
 from tests.helpers import declare, dm_texts, ephemeral_for, in_channel
 
 
@@ -141,3 +145,49 @@ async def test_role_holders_are_reminded_an_hour_before_the_review_meeting(
     assert await run(bot, "postmortem-meetings", at(20, 14, 5)) == 2  # alice (IC, owner), bob
     assert await run(bot, "postmortem-meetings", at(20, 14, 10)) == 0
     assert any("starts at 2025-01-20 15:00 UTC" in t for t in dm_texts(emu, "U0BOB"))
+
+
+async def run_job_processes(
+    emu: SlackEmulator, database_url: str, cwd: Path, count: int, at_time: str
+) -> list[str]:
+    """`python -m bot run-job postmortem-reminders --at …` in `count` processes started together."""
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_API_URL": emu.api_url,
+        "DATABASE_URL": database_url.replace("+aiosqlite", "").replace("+asyncpg", ""),
+        "INCIDENT_ANNOUNCE_CHANNEL": "#incidents",
+    }
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run-job",
+            "postmortem-reminders",
+            "--at",
+            at_time,
+            env=env,
+            cwd=cwd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(count)
+    ]
+    outputs = await asyncio.gather(*(p.communicate() for p in processes))
+    assert [p.returncode for p in processes] == [0] * count, outputs
+    return [out.decode().strip() for out, _ in outputs]
+
+
+async def test_two_scheduler_processes_and_a_restart_send_each_reminder_once(
+    emu: SlackEmulator, bot: RunningBot, database_url: str, tmp_path: Path
+) -> None:
+    channel = await resolved_sev1(emu, bot)
+    first = await run_job_processes(emu, database_url, tmp_path, 2, "2025-01-17T10:00:00+00:00")
+    assert sorted(line.rsplit(": ", 1)[1] for line in first) == [
+        "sent 0 messages",
+        "sent 1 message",
+    ]
+    again = await run_job_processes(emu, database_url, tmp_path, 1, "2025-01-17T15:00:00+00:00")
+    assert again == ["ran postmortem-reminders at 2025-01-17T15:00:00+00:00: sent 0 messages"]
+    assert len(said(channel, "⏰ <@U0ALICE>: the postmortem of incident #1 is due today")) == 1
