@@ -55,6 +55,7 @@ async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> N
     await _type(emu, "alice", "sev1 payments down", announcements)
     channel = await _wait_channel(emu, "payments-down")
     await emu.wait_for(lambda: len(emu.channels[channel].pins) == 1)
+    await emu.wait_for(lambda: len(emu.channels[announcements].messages) == 1)
     post = emu.channels[announcements].messages[0]
     print("bob clicks [Join the incident channel] on the announcement")
     await emu.click_button(announcements, post.ts, ActionId.JOIN_INCIDENT, user="U0BOB")
@@ -85,6 +86,7 @@ async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> N
         await emu.wait_for(done)
         if number == 2:
             await _pin_a_finding(emu, channel)
+    await emu.wait_for(lambda: "drafted from the timeline" in _said(emu, channel))
     await _type(emu, "alice", "timeline", channel)
     await emu.wait_for(lambda: any("Timeline of incident" in e.text for e in emu.ephemerals))
     await _type(emu, "carol", "sev9 checkout slow", announcements)

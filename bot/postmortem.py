@@ -102,7 +102,9 @@ def document(
     for section in SECTIONS:
         lines += ["", f"## {section.title}", ""]
         text = postmortem.sections.get(section.key, "").strip()
-        lines.append(markdown_text(text, names) if text else f"_{section.prompt}_")
+        lines += (
+            [markdown_text(text, names)] if text else [f"_{p}_" for p in section.prompt.split("\n")]
+        )
         if section.key == "impact":
             lines += ["", "## TIMELINE", "", *_timeline(entries, zone, names)]
     return "\n".join(lines) + "\n"

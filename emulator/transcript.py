@@ -99,6 +99,10 @@ def render_workspace(emu: Any) -> str:
                 for line in message_lines(message, emu, pinned=message.ts in channel.pins)
             ]
         out.append("")
+    for canvas in emu.workspace.canvases.values():
+        out.append(f"━━ canvas: {canvas.title}")
+        out += ["   " + line for line in canvas.markdown.splitlines()]
+        out.append("")
     for ephemeral in emu.ephemerals:
         user = emu.users.get(ephemeral.user)
         out.append(f"━━ only visible to @{user.name if user else ephemeral.user}")

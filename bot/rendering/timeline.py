@@ -48,8 +48,22 @@ KIND_EMOJI = {
     "page_sent": "📟",
     "note": "🗒️",
     "message": "📌",
+    "postmortem_started": "📝",
+    "postmortem_owner": "📝",
+    "postmortem_edited": "📝",
+    "postmortem_in_review": "📝",
+    "postmortem_published": "📝",
+    "postmortem_meeting": "📅",
 }
 _UNKNOWN_EMOJI = "▪️"
+_POSTMORTEM_STEPS = {
+    "postmortem_started": "Postmortem started",
+    "postmortem_owner": "Postmortem handed over",
+    "postmortem_edited": "Postmortem edited",
+    "postmortem_in_review": "Postmortem ready for review",
+    "postmortem_published": "Postmortem published",
+    "postmortem_meeting": "Postmortem review meeting set",
+}
 _KEEP = re.compile(
     r"<@[UW][A-Z0-9]+(?:\|[^<>|]*)?>"
     r"|<#[CG][A-Z0-9]+(?:\|[^<>|]*)?>"
@@ -132,6 +146,12 @@ def describe(entry: TimelineEntry, zone: ZoneInfo, voice: Voice) -> str:
         what = _page(data, voice)
     elif kind == "message":
         what, note = _message(entry, voice), ""
+    elif kind in _POSTMORTEM_STEPS:
+        what = _POSTMORTEM_STEPS[kind]
+        user = _word(data, "user")
+        what += f": {voice.person(user)}" if kind == "postmortem_owner" and user else ""
+        at = data.get("at")
+        what += f" for {_moment(at, zone, voice)}" if kind == "postmortem_meeting" and at else ""
     else:
         what = voice.code(kind)
     return f"{what} — {voice.text(note)}" if note else what
