@@ -128,3 +128,38 @@ async def test_publishing_with_blame_left_asks_first_then_closes_and_announces(
         lambda: any("Postmortem published" in m.text for m in announcements.messages)
     )
     assert "Checkout failed." in announcements.messages[-1].text
+
+
+async def test_where_canvases_are_not_allowed_the_postmortem_is_a_markdown_file(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    emu.inject("canvases.create", error="free_teams_cannot_create_standalone_canvases", times=5)
+    channel = await resolved_with_postmortem(emu, bot)
+    [stored] = [f for f in emu.workspace.files.values() if channel.id in f.channels]
+    assert stored.name == "incident-1-postmortem.md"
+    assert stored.content is not None and b"## ROOT CAUSE" in stored.content
+    [incident] = await stored_incidents(bot.runtime)
+    async with bot.runtime.deps.sessions() as session:
+        postmortem = await postmortems.for_incident(session=session, incident_id=incident.id)
+    assert postmortem is not None and postmortem.link is not None
+    assert postmortem.link.endswith("/incident-1-postmortem.md")
+
+
+async def test_owner_review_and_nonsense_postmortem_commands(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await resolved_with_postmortem(emu, bot)
+    emu.ephemerals.clear()
+    await in_channel(emu, channel, "postmortem owner <@U0CAROL|carol>")
+    await emu.wait_for(lambda: any("now owns the postmortem" in m.text for m in channel.messages))
+    assert "**AUTHOR:** Carol" in canvas(emu)
+    await in_channel(emu, channel, "postmortem review")
+    await emu.wait_for(lambda: any("ready for review" in m.text for m in channel.messages))
+    await in_channel(emu, channel, "postmortem review")
+    assert (await ephemeral_for(emu)).text == "The postmortem is in review, not a draft."
+    await in_channel(emu, channel, "postmortem meeting 2020-01-01 10:00")
+    assert (await ephemeral_for(emu, count=2)).text.startswith("`2020-01-01 10:00` has passed")
+    general = emu.channel_by_name("incidents")
+    assert general is not None
+    await in_channel(emu, general, "postmortem")
+    assert "This works inside an incident's channel" in (await ephemeral_for(emu, count=3)).text
