@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
+    action_prefix: str = Field(default="INC", alias="ACTION_ITEM_PREFIX")
+    review_channel: str | None = Field(default=None, alias="ACTION_REVIEW_CHANNEL")
     timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(
         default=("pushpin",), alias="TIMELINE_EMOJI"
     )
@@ -97,6 +99,18 @@ class Settings(BaseSettings):
         if not cleaned or not all(EMOJI_NAME.match(name) for name in cleaned):
             raise ValueError("must be emoji names separated by commas, e.g. pushpin,round_pushpin")
         return cleaned
+
+    @field_validator("action_prefix")
+    @classmethod
+    def _action_prefix_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", value):
+            raise ValueError("must be 1-10 capital letters or digits, starting with a letter")
+        return value
+
+    @field_validator("review_channel")
+    @classmethod
+    def _review_channel_shape(cls, value: str | None) -> str | None:
+        return cls._announce_channel_shape(value)  # type: ignore[no-any-return]
 
     @field_validator("channel_prefix")
     @classmethod
