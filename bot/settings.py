@@ -110,7 +110,7 @@ class Settings(BaseSettings):
     @field_validator("review_channel")
     @classmethod
     def _review_channel_shape(cls, value: str | None) -> str | None:
-        return cls._announce_channel_shape(value)  # type: ignore[no-any-return]
+        return cls._announce_channel_shape(value)
 
     @field_validator("channel_prefix")
     @classmethod
