@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.action_commands import parse_action, parse_actions
 from bot.errors import UserFacingError
 from bot.escape import escape_mrkdwn
 from bot.requests import (
@@ -114,6 +115,21 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "schedule the review meeting",
         "/incident postmortem meeting 2025-01-20 15:00",
     ),
+    Subcommand(
+        "/incident action <text> [@owner] [due <date>] [P1|P2|P3]",
+        "add an action item",
+        "/incident action Add an alert on p99 latency @bob due friday P1",
+    ),
+    Subcommand(
+        "/incident action <ID> start|done|wontdo <reason>|owner @user|due <date>|priority P1",
+        "change an action item",
+        "/incident action INC-12 done",
+    ),
+    Subcommand(
+        "/incident actions [mine|overdue|open]",
+        "list action items (this incident's, or yours, overdue or open anywhere)",
+        "/incident actions mine",
+    ),
     Subcommand("/incident help", "show this list", "/incident help"),
 )
 
@@ -175,6 +191,10 @@ def parse_incident_command(text: str) -> Command:
             return PostUpdate(_update_text(rest))
         case "note":
             return _parse_note(rest)
+        case "action":
+            return parse_action(re.split(r"\s+", text.strip(), maxsplit=1)[1] if args else "")
+        case "actions":
+            return parse_actions(args)
         case "postmortem" | "pm":
             return _parse_postmortem(args, _after_first_word(rest))
         case "timeline" if not args:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,6 +13,8 @@ from bot.gateway import SlackGateway
 from bot.pagerduty import PagerDuty
 from bot.policy import Policy
 from bot.settings import Settings
+
+WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Deps:
     sessions: async_sessionmaker[AsyncSession]
     slack: SlackGateway
     pagerduty: PagerDuty
+    # Bounds the event work running at once, so a burst waits here rather than timing out in
+    # the database pool (where a lost mark could not be retried: Slack already had its 200).
+    workers: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORKERS))
 
     @property
     def zone(self) -> ZoneInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -39,6 +40,7 @@ class SlackGateway:
         self._channel_ids: dict[str, str] = {}
         self._usergroup_ids: dict[str, str] = {}
         self._identity: dict[str, Any] | None = None
+        self._asking = asyncio.Lock()
         self._names: dict[str, str] = {}
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
@@ -161,8 +163,9 @@ class SlackGateway:
         return str((await self._whoami())["user_id"])
 
     async def _whoami(self) -> dict[str, Any]:
-        if self._identity is None:
-            self._identity = await self.call("auth.test")
+        async with self._asking:  # callers arriving together share one auth.test
+            if self._identity is None:
+                self._identity = await self.call("auth.test")
         return self._identity
 
     async def permalink(self, channel: str, ts: str, thread_ts: str | None = None) -> str:

@@ -26,6 +26,10 @@ class ActionId(StrEnum):
     EDIT_POSTMORTEM = "edit_postmortem"
     PUBLISH_POSTMORTEM = "publish_postmortem"
     PUBLISH_ANYWAY = "publish_anyway"
+    ACTION_START = "action_start"
+    ACTION_DONE = "action_done"
+    ACTION_REASSIGN = "action_reassign"
+    ACTION_DUE = "action_due"
 
 
 class BlockId(StrEnum):
@@ -47,6 +51,9 @@ class BlockId(StrEnum):
     SECTION_PREFIX = "section_"
     FINDINGS = "findings"
     FINDINGS_ACTIONS = "findings_actions"
+    ACTION_PREFIX = "action_"
+    ACTIONS_HEAD = "actions_head"
+    ACTIONS_REST = "actions_rest"
     ANNOUNCEMENT = "announcement"
     ANNOUNCEMENT_ACTIONS = "announcement_actions"
     DECLARE_TITLE = "declare_title"

@@ -101,6 +101,32 @@ class PostmortemRequest:
 
 
 @dataclass(frozen=True)
+class CreateAction:
+    """A new action item for the channel's incident."""
+
+    title: str
+    owner: str | None = None
+    due: str | None = None
+    priority: str = "P2"
+
+
+@dataclass(frozen=True)
+class ChangeAction:
+    """`verb` is start, done, wontdo (arg: reason), owner (arg: user), due (arg) or priority."""
+
+    number: int
+    verb: str
+    arg: str | None = None
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """`scope`: incident (this channel's), mine, overdue or open."""
+
+    scope: str
+
+
+@dataclass(frozen=True)
 class PostUpdate:
     """A status update for the channel and the announcement thread."""
 
@@ -122,6 +148,9 @@ Command = (
     | AddNote
     | ShowTimeline
     | PostmortemRequest
+    | CreateAction
+    | ChangeAction
+    | ListActions
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
@@ -135,4 +164,6 @@ InChannelCommand = (
     | AddNote
     | ShowTimeline
     | PostmortemRequest
+    | CreateAction
+    | ChangeAction
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from handlers import (
+    action_items,
     announcement,
     card,
     declare_modal,
@@ -23,6 +24,7 @@ def register(app: AsyncApp) -> None:
         declare_modal,
         card,
         postmortem_actions,
+        action_items,
         announcement,
         events,
         timeline_events,

@@ -7,8 +7,10 @@ from bot.rendering.roles import roles_list
 from bot.requests import (
     AddNote,
     AssignRole,
+    ChangeAction,
     ChangeSeverity,
     ChangeStatus,
+    CreateAction,
     InChannelCommand,
     PostmortemRequest,
     PostUpdate,
@@ -24,6 +26,7 @@ from bot.services.roles import assign_roles
 from bot.services.timeline_view import show_timeline
 from bot.services.updates import post_update
 from bot.times import clock_time
+from handlers.action_items import run_action_request
 from handlers.postmortem_actions import run_postmortem
 
 
@@ -58,6 +61,8 @@ async def run_in_channel(
             return f"Noted on the timeline at {clock_time(entry.occurred_at, deps.zone)}."
         case ShowTimeline(export=export):
             await show_timeline(deps, channel_id=channel_id, user=user, export=export)
+        case CreateAction() | ChangeAction():
+            return await run_action_request(deps, request, channel_id=channel_id, user=user)
         case PostmortemRequest():
             return await run_postmortem(
                 deps, request, channel_id=channel_id, user=user, trigger_id=trigger_id

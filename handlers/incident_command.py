@@ -11,9 +11,10 @@ from bot.deps import Deps
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.help import help_text
 from bot.rendering.listing import incident_list
-from bot.requests import Declare, ListIncidents, OpenDeclareForm, ShowHelp
+from bot.requests import Declare, ListActions, ListIncidents, OpenDeclareForm, ShowHelp
 from bot.services.declare import Declaration, declare_incident
 from bot.services.listing import visible_open_incidents
+from handlers.action_items import list_actions
 from handlers.incident_actions import run_in_channel
 
 
@@ -27,6 +28,10 @@ async def handle_incident_command(
     match request:
         case ShowHelp():
             await respond(help_text())
+        case ListActions():
+            pages = await list_actions(deps, request, channel_id=channel, user=user)
+            for blocks in pages:
+                await respond(text="Action items", blocks=blocks)
         case ListIncidents():
             found = await visible_open_incidents(deps, user)
             await respond(incident_list(found, deps.clock.now(), deps.policy))

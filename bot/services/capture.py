@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from models import Incident, TimelineEntry, seen, timeline
 from models import incidents as incident_rows
 
 ACK_REACTION = "ballot_box_with_check"
+_MESSAGE_LOCKS: dict[tuple[str, str], asyncio.Lock] = {}
 MESSAGE = "message"
 
 
@@ -56,6 +58,11 @@ async def incident_of(deps: Deps, channel: str) -> Incident | None:
 
 async def remember_message(deps: Deps, message: SlackMessage) -> None:
     """Keep a message posted in an incident channel, so marking it later costs no read."""
+    async with deps.workers:
+        await _remember(deps, message)
+
+
+async def _remember(deps: Deps, message: SlackMessage) -> None:
     if await incident_of(deps, message.channel) is None:
         return
     async with deps.sessions.begin() as session:
@@ -74,6 +81,17 @@ async def capture(
     deps: Deps, *, channel: str, ts: str, by: str, message: SlackMessage | None = None
 ) -> TimelineEntry | None:
     """Put a marked message on its incident's timeline; None if not an incident or already on."""
+    # One capture of a message at a time here, so reactions arriving together cost one read.
+    async with deps.workers, _MESSAGE_LOCKS.setdefault((channel, ts), asyncio.Lock()):
+        try:
+            return await _capture(deps, channel=channel, ts=ts, by=by, message=message)
+        finally:
+            _MESSAGE_LOCKS.pop((channel, ts), None)
+
+
+async def _capture(
+    deps: Deps, *, channel: str, ts: str, by: str, message: SlackMessage | None
+) -> TimelineEntry | None:
     incident = await incident_of(deps, channel)
     if incident is None:
         return None
@@ -122,6 +140,11 @@ async def _store(
 
 async def uncapture_if_unmarked(deps: Deps, *, channel: str, ts: str) -> bool:
     """Take the message off the timeline when no timeline emoji is left on it."""
+    async with deps.workers:
+        return await _uncapture(deps, channel=channel, ts=ts)
+
+
+async def _uncapture(deps: Deps, *, channel: str, ts: str) -> bool:
     incident = await incident_of(deps, channel)
     if incident is None:
         return False
@@ -145,6 +168,11 @@ async def uncapture_if_unmarked(deps: Deps, *, channel: str, ts: str) -> bool:
 
 async def edit_captured(deps: Deps, message: SlackMessage) -> None:
     """A message was edited: refresh what is kept, and its entry's text (marked edited)."""
+    async with deps.workers:
+        await _edit(deps, message)
+
+
+async def _edit(deps: Deps, message: SlackMessage) -> None:
     incident = await incident_of(deps, message.channel)
     if incident is None:
         return
@@ -167,6 +195,11 @@ async def edit_captured(deps: Deps, message: SlackMessage) -> None:
 
 async def forget_deleted(deps: Deps, *, channel: str, ts: str) -> None:
     """A message was deleted: it leaves the timeline and what is kept of it."""
+    async with deps.workers:
+        await _forget(deps, channel=channel, ts=ts)
+
+
+async def _forget(deps: Deps, *, channel: str, ts: str) -> None:
     incident = await incident_of(deps, channel)
     if incident is None:
         return

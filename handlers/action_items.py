@@ -1,0 +1,100 @@
+"""Action items: made and changed by command, changed by their buttons (in place)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.deps import Deps
+from bot.ids import ActionId
+from bot.rendering.actions import item_blocks, item_line, item_list
+from bot.requests import ChangeAction, CreateAction, ListActions
+from bot.services.actions import change_action, create_action, items_for, today
+
+HEADINGS = {
+    "incident": "This incident's action items",
+    "mine": "Your open action items",
+    "overdue": "Overdue action items",
+    "open": "Open action items",
+}
+
+
+async def run_action_request(
+    deps: Deps, request: CreateAction | ChangeAction, *, channel_id: str, user: str
+) -> str:
+    """Make or change an item; the channel sees new items, the person gets the answer."""
+    prefix = deps.settings.action_prefix
+    if isinstance(request, CreateAction):
+        view = await create_action(
+            deps,
+            channel_id=channel_id,
+            title=request.title,
+            owner=request.owner,
+            due=request.due,
+            priority=request.priority,
+            by=user,
+        )
+        blocks = item_blocks(view, prefix, today(deps))
+        await deps.slack.post(
+            channel_id, text=f"New action item {prefix}-{view.item.id}", blocks=blocks
+        )
+        return f"Added {prefix}-{view.item.id}."
+    view = await change_action(
+        deps, number=request.number, verb=request.verb, arg=request.arg, by=user
+    )
+    return f"Updated: {item_line(view, prefix, today(deps))}"
+
+
+async def list_actions(
+    deps: Deps, request: ListActions, *, channel_id: str, user: str
+) -> list[list[dict[str, Any]]]:
+    """The pages of a list of items."""
+    views = await items_for(deps, scope=request.scope, user=user, channel_id=channel_id)
+    return item_list(views, HEADINGS[request.scope], deps.settings.action_prefix, today(deps))
+
+
+async def handle_item_control(
+    ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
+    """Start, Done, Reassign or a new due date on an item: change it, redraw it in place."""
+    await ack()
+    action_id = action["action_id"]
+    number = int(action.get("value") or action["block_id"].split("_")[1])
+    verb, arg = {
+        ActionId.ACTION_START: ("start", None),
+        ActionId.ACTION_DONE: ("done", None),
+        ActionId.ACTION_REASSIGN: ("owner", action.get("selected_user")),
+        ActionId.ACTION_DUE: ("due", action.get("selected_date")),
+    }[action_id]
+    view = await change_action(deps, number=number, verb=verb, arg=arg, by=body["user"]["id"])
+    prefix = deps.settings.action_prefix
+    blocks = _redrawn(body, number, item_blocks(view, prefix, today(deps)))
+    await respond(text=item_line(view, prefix, today(deps)), blocks=blocks, replace_original=True)
+
+
+def _redrawn(body: dict[str, Any], number: int, item: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The clicked message with this item's blocks replaced, the others untouched."""
+    original = (body.get("message") or {}).get("blocks") or []
+    mine = {f"action_{number}", f"action_{number}_controls"}
+    out: list[dict[str, Any]] = []
+    placed = False
+    for block in original:
+        if block.get("block_id") in mine:
+            if not placed:
+                out += item
+                placed = True
+            continue
+        out.append(block)
+    return out if placed else item
+
+
+def register(app: AsyncApp) -> None:
+    """Listen for items' controls."""
+    for action_id in (
+        ActionId.ACTION_START,
+        ActionId.ACTION_DONE,
+        ActionId.ACTION_REASSIGN,
+        ActionId.ACTION_DUE,
+    ):
+        app.action(action_id)(handle_item_control)
