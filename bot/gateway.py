@@ -42,6 +42,7 @@ class SlackGateway:
         self._identity: dict[str, Any] | None = None
         self._asking = asyncio.Lock()
         self._names: dict[str, str] = {}
+        self._handles: dict[str, str] = {}
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -196,6 +197,24 @@ class SlackGateway:
         except SlackRefusal as refusal:
             if refusal.error not in ("no_reaction", "message_not_found"):
                 raise
+
+    async def user_by_name(self, name: str) -> str | None:
+        """The ID of the member whose handle or display name this is (members listed once)."""
+        if not self._handles:
+            cursor: str | None = None
+            while True:
+                data = await self.call("users.list", limit=200, cursor=cursor)
+                for member in data.get("members", []):
+                    if member.get("deleted") or member.get("is_bot"):
+                        continue
+                    profile = member.get("profile", {})
+                    for label in (member.get("name"), profile.get("display_name")):
+                        if label:
+                            self._handles[str(label).lower()] = str(member["id"])
+                cursor = data.get("response_metadata", {}).get("next_cursor") or None
+                if cursor is None:
+                    break
+        return self._handles.get(name.lower().lstrip("@"))
 
     async def user_names(self, users: set[str]) -> dict[str, str]:
         """Display names, each asked of Slack once per process."""

@@ -54,6 +54,7 @@ class BlockId(StrEnum):
     ACTION_PREFIX = "action_"
     ACTIONS_HEAD = "actions_head"
     ACTIONS_REST = "actions_rest"
+    POSTMORTEM_ITEMS = "postmortem_items"
     ANNOUNCEMENT = "announcement"
     ANNOUNCEMENT_ACTIONS = "announcement_actions"
     DECLARE_TITLE = "declare_title"

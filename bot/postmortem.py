@@ -13,7 +13,7 @@ from bot.rendering.timeline import describe
 from bot.roles import Role
 from bot.severity import Severity
 from bot.times import duration, local_time
-from models import Incident, Postmortem, TimelineEntry
+from models import ActionItem, Incident, Postmortem, TimelineEntry
 
 
 class PostmortemStatus(StrEnum):
@@ -80,6 +80,8 @@ def document(
     entries: Sequence[TimelineEntry],
     zone: ZoneInfo,
     names: Mapping[str, str],
+    items: Sequence[ActionItem] = (),
+    prefix: str = "INC",
 ) -> str:
     """The postmortem as Markdown, drafted from what the database holds."""
     severity = Severity(incident.severity)
@@ -102,12 +104,22 @@ def document(
     for section in SECTIONS:
         lines += ["", f"## {section.title}", ""]
         text = postmortem.sections.get(section.key, "").strip()
+        if section.key == "action_items" and items:
+            lines += [_item(item, prefix, names) for item in items]
+            continue
         lines += (
             [markdown_text(text, names)] if text else [f"_{p}_" for p in section.prompt.split("\n")]
         )
         if section.key == "impact":
             lines += ["", "## TIMELINE", "", *_timeline(entries, zone, names)]
     return "\n".join(lines) + "\n"
+
+
+def _item(item: ActionItem, prefix: str, names: Mapping[str, str]) -> str:
+    """`- INC-12 Add an alert — owner Bob Roe, due 2025-01-22, P1, not started`."""
+    owner = names.get(item.owner, item.owner) if item.owner else "no owner"
+    due = f"due {item.due_on.isoformat()}" if item.due_on else "no due date"
+    return f"- **{prefix}-{item.id}** {item.title} — {owner}, {due}, {item.priority}, {item.status}"
 
 
 def _timeline(

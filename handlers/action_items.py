@@ -11,6 +11,7 @@ from bot.ids import ActionId
 from bot.rendering.actions import item_blocks, item_line, item_list
 from bot.requests import ChangeAction, CreateAction, ListActions
 from bot.services.actions import change_action, create_action, items_for, today
+from bot.services.home import refresh_home
 
 HEADINGS = {
     "incident": "This incident's action items",
@@ -68,6 +69,9 @@ async def handle_item_control(
         ActionId.ACTION_DUE: ("due", action.get("selected_date")),
     }[action_id]
     view = await change_action(deps, number=number, verb=verb, arg=arg, by=body["user"]["id"])
+    if (body.get("view") or {}).get("type") == "home":
+        await refresh_home(deps, body["user"]["id"])
+        return
     prefix = deps.settings.action_prefix
     blocks = _redrawn(body, number, item_blocks(view, prefix, today(deps)))
     await respond(text=item_line(view, prefix, today(deps)), blocks=blocks, replace_original=True)

@@ -8,8 +8,7 @@ from slack_bolt.async_app import AsyncApp, AsyncSay
 
 from bot.deps import Deps
 from bot.rendering.help import help_text
-from bot.rendering.listing import home_view
-from bot.services.listing import visible_open_incidents
+from bot.services.home import refresh_home
 
 
 async def handle_app_mention(event: dict[str, Any], say: AsyncSay) -> None:
@@ -21,9 +20,7 @@ async def handle_app_home_opened(event: dict[str, Any], deps: Deps) -> None:
     """Show the person their incidents and every open incident they may see."""
     if event.get("tab", "home") != "home":
         return
-    user = event["user"]
-    incidents = await visible_open_incidents(deps, user)
-    await deps.slack.publish_home(user, home_view(user, incidents, deps.clock.now(), deps.policy))
+    await refresh_home(deps, event["user"])
 
 
 def register(app: AsyncApp) -> None:

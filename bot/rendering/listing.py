@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -14,9 +15,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.action_items import ItemView
 from bot.escape import escape_mrkdwn
 from bot.ids import BlockId
 from bot.policy import Policy
+from bot.rendering.actions import item_blocks
 from bot.rendering.incident import severity_line
 from bot.roles import ROLE_NAMES, Role
 from bot.severity import Severity
@@ -24,7 +27,8 @@ from bot.status import Status
 from bot.times import duration
 from models import Incident
 
-MAX_HOME_ROWS = 40
+MAX_HOME_ROWS = 25
+MAX_HOME_ITEMS = 10
 
 
 def incident_line(incident: Incident, now: datetime, policy: Policy) -> str:
@@ -48,11 +52,18 @@ def incident_list(incidents: list[Incident], now: datetime, policy: Policy) -> s
 
 
 def home_view(
-    user: str, incidents: list[Incident], now: datetime, policy: Policy
+    user: str,
+    incidents: list[Incident],
+    now: datetime,
+    policy: Policy,
+    items: Sequence[ItemView] = (),
+    prefix: str = "INC",
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """The App Home tab: the person's incidents and roles, then every open incident."""
+    """The App Home tab: the person's incidents and roles, their action items, every open
+    incident."""
     mine = [i for i in incidents if user in i.current_roles.values()]
-    blocks: list[Block] = [HeaderBlock(text="Your incidents")]
+    blocks: list[Block | dict[str, Any]] = [HeaderBlock(text="Your incidents")]
     if not mine:
         blocks.append(SectionBlock(text="You hold no role in an open incident."))
     for incident in mine[:MAX_HOME_ROWS]:
@@ -66,6 +77,19 @@ def home_view(
                     text=f"{incident_line(incident, now, policy)}\nYou are: {', '.join(roles)}"
                 ),
             )
+        )
+    blocks += [DividerBlock(), HeaderBlock(text=f"My action items ({len(items)})")]
+    if not items:
+        blocks.append(SectionBlock(text="No open action items. 🎉"))
+    shown = [
+        block
+        for view in items[:MAX_HOME_ITEMS]
+        for block in item_blocks(view, prefix, today or now.date())
+    ]
+    blocks += shown
+    if len(items) > MAX_HOME_ITEMS:
+        blocks.append(
+            SectionBlock(text=f"…and {len(items) - MAX_HOME_ITEMS} more: `/incident actions mine`.")
         )
     blocks += [DividerBlock(), HeaderBlock(text=f"All open incidents ({len(incidents)})")]
     if not incidents:

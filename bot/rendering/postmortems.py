@@ -112,3 +112,14 @@ def findings_message(findings: list[dict[str, Any]], *, publishing: bool) -> lis
             ).to_dict()
         )
     return blocks
+
+
+def items_message(made: list[str], refused: list[str]) -> list[dict[str, Any]]:
+    """Which ACTION ITEMS lines became items, and which could not (and why)."""
+    lines = []
+    if made:
+        lines.append(f"📋 New action items from the postmortem: {', '.join(made)}.")
+    if refused:
+        lines.append("These lines did not become action items:")
+        lines += [f"• {reason}" for reason in refused]
+    return text_sections(BlockId.POSTMORTEM_ITEMS, "\n".join(lines)) if lines else []

@@ -22,8 +22,8 @@ from bot.rendering.text import SECTION_LIMIT, text_sections, text_size
 from bot.times import duration
 from models.action_review import ItemRow, Review
 
-# Interactive IDs of the overdue DM; the listeners (in handlers/) read the same names.
-# TODO(lead): move these to bot.ids.ActionId once the listeners exist.
+# Interactive IDs of the overdue DM. They join bot.ids.ActionId together with their listeners
+# in handlers/, so that the "every action ID has a listener" check covers them.
 ACTION_DONE = "action_done"
 ACTION_DUE = "action_due"
 ACTION_BLOCK_PREFIX = "action_"

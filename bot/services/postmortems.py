@@ -16,6 +16,7 @@ from bot.severity import Severity
 from bot.status import Status
 from bot.times import local_time, parse_local_time
 from models import Incident, Postmortem, timeline
+from models import action_items as item_rows
 from models import postmortems as postmortem_rows
 
 
@@ -55,15 +56,17 @@ async def share(deps: Deps, incident: Incident, *, announce: bool = False) -> Po
     async with deps.sessions() as session:
         postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
         entries = await timeline.for_incident(session=session, incident_id=incident.id)
+        items = await item_rows.for_incident(session=session, incident_id=incident.id)
     if postmortem is None:
         raise UserFacingError(
             f"Incident #{incident.id} has no postmortem yet: one starts when an incident whose "
             "severity requires it is resolved."
         )
     people = {postmortem.owner, *incident.current_roles.values()}
-    people |= {e.actor for e in entries if e.actor}
+    people |= {e.actor for e in entries if e.actor} | {i.owner for i in items if i.owner}
+    names = await deps.slack.user_names(people)
     markdown = document(
-        incident, postmortem, entries, deps.zone, await deps.slack.user_names(people)
+        incident, postmortem, entries, deps.zone, names, items, deps.settings.action_prefix
     )
     link = await _put(deps, incident, postmortem, markdown)
     if link != postmortem.link:

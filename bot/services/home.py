@@ -1,0 +1,24 @@
+"""The App Home tab, drawn for one person."""
+
+from __future__ import annotations
+
+from bot.deps import Deps
+from bot.rendering.listing import home_view
+from bot.services.actions import items_for, today
+from bot.services.listing import visible_open_incidents
+
+
+async def refresh_home(deps: Deps, user: str) -> None:
+    """Publish the person's Home: their incidents and roles, their items, all open incidents."""
+    incidents = await visible_open_incidents(deps, user)
+    items = await items_for(deps, scope="mine", user=user, channel_id="")
+    view = home_view(
+        user,
+        incidents,
+        deps.clock.now(),
+        deps.policy,
+        items,
+        deps.settings.action_prefix,
+        today(deps),
+    )
+    await deps.slack.publish_home(user, view)

@@ -1,0 +1,74 @@
+"""The postmortem's ACTION ITEMS section becomes real action items, one per line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.action_commands import ActionUsage, parse_action
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.escape import escape_mrkdwn
+from bot.requests import CreateAction
+from bot.services.actions import create_action
+from bot.services.incidents import incident_in
+from models import action_items as item_rows
+
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
+_HANDLE = re.compile(r"(?<![<\w])@([a-z0-9._-]+)", re.IGNORECASE)
+
+
+@dataclass
+class Outcome:
+    """Items made from the section, and lines that could not become one (and why)."""
+
+    made: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+async def items_from_section(
+    deps: Deps, *, channel_id: str, text: str, by: str, postmortem_id: int
+) -> Outcome:
+    """Make an item of every line not yet an item of this incident (matched by title)."""
+    incident = await incident_in(deps, channel_id)
+    async with deps.sessions() as session:
+        existing = {
+            i.title.lower()
+            for i in await item_rows.for_incident(session=session, incident_id=incident.id)
+        }
+    outcome = Outcome()
+    prefix = deps.settings.action_prefix
+    for line in text.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line or re.match(rf"^{prefix}-\d+\b", line):
+            continue  # blank, or an item already listed by its number
+        try:
+            request = parse_action(await _with_mentions(deps, line))
+            if not isinstance(request, CreateAction) or request.title.lower() in existing:
+                continue
+            view = await create_action(
+                deps,
+                channel_id=channel_id,
+                title=request.title,
+                owner=request.owner,
+                due=request.due,
+                priority=request.priority,
+                by=by,
+                postmortem_id=postmortem_id,
+            )
+        except (ActionUsage, UserFacingError) as error:
+            reason = error.message.split("\n")[0]
+            outcome.refused.append(f"“{escape_mrkdwn(line)}”: {reason}")
+            continue
+        existing.add(request.title.lower())
+        outcome.made.append(f"{prefix}-{view.item.id}")
+    return outcome
+
+
+async def _with_mentions(deps: Deps, line: str) -> str:
+    """`@bob` typed in a form becomes the mention Slack would have sent from a command."""
+    for handle in set(_HANDLE.findall(line)):
+        user = await deps.slack.user_by_name(handle)
+        if user:
+            line = re.sub(rf"(?<![<\w])@{re.escape(handle)}\b", f"<@{user}>", line)
+    return line
