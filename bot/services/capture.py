@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from models import Incident, TimelineEntry, seen, timeline
@@ -66,15 +67,19 @@ async def _remember(deps: Deps, message: SlackMessage) -> None:
     if await incident_of(deps, message.channel) is None:
         return
     async with deps.sessions.begin() as session:
-        await seen.remember(
-            session=session,
-            channel_id=message.channel,
-            ts=message.ts,
-            user=message.user,
-            text=message.text,
-            thread_ts=message.thread_ts,
-            files=message.files,
-        )
+        await _keep(session, message)
+
+
+async def _keep(session: AsyncSession, message: SlackMessage) -> None:
+    await seen.remember(
+        session=session,
+        channel_id=message.channel,
+        ts=message.ts,
+        user=message.user,
+        text=message.text,
+        thread_ts=message.thread_ts,
+        files=message.files,
+    )
 
 
 async def capture(
@@ -177,15 +182,7 @@ async def _edit(deps: Deps, message: SlackMessage) -> None:
     if incident is None:
         return
     async with deps.sessions.begin() as session:
-        await seen.remember(
-            session=session,
-            channel_id=message.channel,
-            ts=message.ts,
-            user=message.user,
-            text=message.text,
-            thread_ts=message.thread_ts,
-            files=message.files,
-        )
+        await _keep(session, message)
         entry = await timeline.message_entry(
             session=session, incident_id=incident.id, message_ts=message.ts
         )
