@@ -80,7 +80,8 @@ async def handle_item_control(
 def _redrawn(body: dict[str, Any], number: int, item: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The clicked message with this item's blocks replaced, the others untouched."""
     original = (body.get("message") or {}).get("blocks") or []
-    mine = {f"action_{number}", f"action_{number}_controls"}
+    # Items drawn here (action_<n>, action_<n>_controls) or in the overdue DM (item_<n>).
+    mine = {f"action_{number}", f"action_{number}_controls", f"item_{number}"}
     out: list[dict[str, Any]] = []
     placed = False
     for block in original:

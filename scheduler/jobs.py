@@ -75,11 +75,15 @@ async def run_job(deps: Deps, name: str, *, now: datetime, jobs: Mapping[str, Jo
 def _register_jobs() -> None:
     # Imported here: the job modules use send_once, which lives beside this registry.
     from scheduler.nudges import nudge_updates
+    from scheduler.overdue import nudge_overdue_owners
     from scheduler.reminders import remind_meetings, remind_postmortems
+    from scheduler.review import post_weekly_review
 
     register("postmortem-reminders", "0 10 * * *", remind_postmortems)
     register("update-nudges", "*/5 * * * *", nudge_updates)
     register("postmortem-meetings", "*/5 * * * *", remind_meetings)
+    register("weekly-review", "0 9 * * 1", post_weekly_review)
+    register("overdue-actions", "30 9 * * 1", nudge_overdue_owners)
 
 
 _register_jobs()

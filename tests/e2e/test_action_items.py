@@ -219,3 +219,27 @@ async def test_app_home_shows_my_action_items_with_their_buttons(
     home = next(v for v in emu.views.values() if v.type == "home")
     text = block_text(home.view["blocks"])
     assert "My action items (1)" in text and "*INC-1* Fix the alert" in text
+
+
+async def test_the_overdue_dm_buttons_finish_and_reschedule_items(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    from datetime import UTC, datetime
+
+    from scheduler.jobs import run_job
+
+    channel = await declare(emu)
+    await in_channel(emu, channel, "action Fix the alert <@U0BOB|bob> due friday")
+    await in_channel(emu, channel, "action Write the runbook <@U0BOB|bob> due friday")
+    await ephemeral_for(emu, count=2)
+    monday = datetime(2025, 1, 27, 9, 30, tzinfo=UTC)
+    bot.clock.set(monday)
+    assert await run_job(bot.runtime.deps, "overdue-actions", now=monday) == 1
+    dm = next(c for c in emu.channels.values() if c.is_im and "U0BOB" in c.members)
+    [nudge] = dm.messages
+    await emu.click_button(dm.id, nudge.ts, ActionId.ACTION_DONE, user="U0BOB")
+    await emu.wait_for(lambda: "· done ·" in block_text(nudge.blocks))
+    await emu.click_button(dm.id, nudge.ts, ActionId.ACTION_DUE, user="U0BOB", value="2025-02-07")
+    await emu.wait_for(lambda: "due 2025-02-07" in block_text(nudge.blocks))
+    first, second = await items(bot)
+    assert (first.status, second.due_on) == ("done", date(2025, 2, 7))
