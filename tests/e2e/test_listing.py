@@ -145,7 +145,7 @@ async def test_home_shows_a_role_holder_their_incidents_and_roles_then_all_open_
     rows = [b["block_id"] for b in blocks if b["block_id"].startswith("home_")]
     assert rows == [f"{BlockId.HOME_MINE}_1", f"{BlockId.HOME_ALL}_2", f"{BlockId.HOME_ALL}_1"]
     headers = [b["text"]["text"] for b in blocks if b["type"] == "header"]
-    assert headers == ["Your incidents", "All open incidents (2)"]
+    assert headers == ["Your incidents", "My action items (0)", "All open incidents (2)"]
     assert block(blocks, f"{BlockId.HOME_ALL}_2")["text"]["text"] == (
         f"🔴 SEV1 Critical · *#2* search broken · Investigating · IC <@U0ALICE> · 45 min "
         f"· <#{search.id}>"
