@@ -7,7 +7,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.app import asgi_app, build_runtime
+from bot.app import Runtime, asgi_app, build_runtime
 from bot.clock import FrozenClock
 from bot.db import migrate
 from bot.ids import ActionId
@@ -15,6 +15,7 @@ from bot.runner import serve_in_background
 from bot.settings import load_settings
 from emulator import SlackEmulator
 from emulator.transcript import render_workspace
+from scheduler.jobs import run_job
 
 SECRET = "demo-signing-secret"
 BOT_TOKEN = "xoxb-demo"
@@ -41,7 +42,7 @@ async def run_demo() -> int:
             server = await serve_in_background(asgi_app(runtime))
             emu.bot_url = f"{server.url}/slack/events"
             try:
-                await _play(emu, announcements, clock)
+                await _play(emu, announcements, clock, runtime)
             finally:
                 await server.stop()
                 await runtime.close()
@@ -50,7 +51,9 @@ async def run_demo() -> int:
     return 0
 
 
-async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> None:
+async def _play(
+    emu: SlackEmulator, announcements: str, clock: FrozenClock, runtime: Runtime
+) -> None:
     """What people do, each step through a real signed request."""
     await _type(emu, "alice", "sev1 payments down", announcements)
     channel = await _wait_channel(emu, "payments-down")
@@ -89,9 +92,32 @@ async def _play(emu: SlackEmulator, announcements: str, clock: FrozenClock) -> N
     await emu.wait_for(lambda: "drafted from the timeline" in _said(emu, channel))
     await _type(emu, "alice", "timeline", channel)
     await emu.wait_for(lambda: any("Timeline of incident" in e.text for e in emu.ephemerals))
+    await _type(
+        emu,
+        "alice",
+        "action Add a canary stage to checkout-api deploys <@U0BOB|bob> due +2d P1",
+        channel,
+    )
+    await emu.wait_for(lambda: "new action item" in _said(emu, channel))
     await _type(emu, "carol", "sev9 checkout slow", announcements)
     await emu.wait_for(lambda: any(e.user == "U0CAROL" for e in emu.ephemerals))
+    await _weekly_review(emu, runtime, clock, announcements)
     print()
+
+
+async def _weekly_review(
+    emu: SlackEmulator, runtime: Runtime, clock: FrozenClock, announcements: str
+) -> None:
+    """A week later the action item is overdue, and Monday's review says so."""
+    local = clock.now().astimezone(runtime.deps.zone)
+    days = (7 - local.weekday()) % 7 or 7
+    monday = (local + timedelta(days=days + 7)).replace(hour=9, minute=0)
+    clock.set(monday.astimezone(UTC))
+    print(f"… {monday:%A %Y-%m-%d %H:%M}: the weekly review runs (`run-job weekly-review`)")
+    await run_job(runtime.deps, "weekly-review", now=clock.now())
+    await emu.wait_for(
+        lambda: any("review" in m.text.lower() for m in emu.channels[announcements].messages)
+    )
 
 
 async def _pin_a_finding(emu: SlackEmulator, channel: str) -> None:

@@ -110,21 +110,28 @@ def summary(review: Review) -> str:
     rate = review.completion.rate
     median = review.completion.median_to_complete
     done = (
-        f"{rate:.0%} of {review.completion.created} items created are done"
+        f"{rate:.0%} of {_items(review.completion.created)} created are done"
         if rate is not None
         else "no items created"
     )
     took = f" · median time to complete {duration(_EPOCH, _EPOCH + median)}" if median else ""
     return "\n".join(
         [
-            f"*{review.open_count} open action items* — {by_priority}",
+            f"*{_items(review.open_count, 'open action')}* — {by_priority}",
             f"*{review.overdue_count} overdue*, {escalated} of them over "
             f"{review.escalate_after_days} days (escalated to the IC)",
-            f"*{len(review.completed)} completed since the last review* 🎉",
+            f"*{len(review.completed)} completed since the last review*"
+            + (" 🎉" if review.completed else ""),
             f"*Last {review.window_days} days:* {done}{took}",
             f"*Postmortems not yet published:* {review.unpublished_postmortems}",
         ]
     )
+
+
+def _items(count: int, kind: str = "") -> str:
+    """`1 item`, `3 open action items`."""
+    noun = f"{kind} item" if kind else "item"
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def overdue_line(review: Review, row: ItemRow, prefix: str) -> str:

@@ -7,7 +7,7 @@ import pytest
 from bot.demo import run_demo
 
 
-async def test_the_demo_plays_an_incident_to_its_drafted_postmortem(
+async def test_the_demo_plays_an_incident_to_its_postmortem_and_the_weekly_review(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert await run_demo() == 0
@@ -22,5 +22,7 @@ async def test_the_demo_plays_an_incident_to_its_drafted_postmortem(
         "━━ canvas: Postmortem: incident #1 payments down",
         "## ROOT CAUSE",
         "`sev9` is not a severity.",
+        "*INC-1* Add a canary stage to checkout-api deploys · P1 · @bob · 8 days overdue",
+        "📋 Action-item review",
     ):
         assert expected in shown, expected
