@@ -148,9 +148,14 @@ async def test_role_holders_are_reminded_an_hour_before_the_review_meeting(
 
 
 async def run_job_processes(
-    emu: SlackEmulator, database_url: str, cwd: Path, count: int, at_time: str
+    emu: SlackEmulator,
+    database_url: str,
+    cwd: Path,
+    count: int,
+    at_time: str,
+    job: str = "postmortem-reminders",
 ) -> list[str]:
-    """`python -m bot run-job postmortem-reminders --at …` in `count` processes started together."""
+    """`python -m bot run-job <job> --at …` in `count` processes started together."""
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -164,7 +169,7 @@ async def run_job_processes(
             "-m",
             "bot",
             "run-job",
-            "postmortem-reminders",
+            job,
             "--at",
             at_time,
             env=env,
@@ -191,3 +196,26 @@ async def test_two_scheduler_processes_and_a_restart_send_each_reminder_once(
     again = await run_job_processes(emu, database_url, tmp_path, 1, "2025-01-17T15:00:00+00:00")
     assert again == ["ran postmortem-reminders at 2025-01-17T15:00:00+00:00: sent 0 messages"]
     assert len(said(channel, "⏰ <@U0ALICE>: the postmortem of incident #1 is due today")) == 1
+
+
+async def test_two_processes_and_a_restart_post_the_weekly_review_once(
+    emu: SlackEmulator, bot: RunningBot, database_url: str, tmp_path: Path
+) -> None:
+    channel = await declare(emu, "sev2 search slow")
+    await in_channel(emu, channel, "action Add a search latency alert <@U0BOB|bob> due friday")
+    await ephemeral_for(emu)
+    announcements = emu.channel_by_name("incidents")
+    assert announcements is not None
+    monday = "2025-01-27T09:00:00+00:00"
+    first = await run_job_processes(emu, database_url, tmp_path, 2, monday, "weekly-review")
+    assert sorted(line.rsplit(": ", 1)[1] for line in first) == [
+        "sent 0 messages",
+        "sent 1 message",
+    ]
+    again = await run_job_processes(
+        emu, database_url, tmp_path, 1, "2025-01-27T15:00:00+00:00", "weekly-review"
+    )
+    assert again[0].endswith("sent 0 messages")
+    reviews = [m for m in announcements.messages if "Action-item review" in m.text]
+    assert len(reviews) == 1
+    assert "INC-1" in str(reviews[0].blocks) and "10 days overdue" in str(reviews[0].blocks)
