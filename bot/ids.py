@@ -12,6 +12,7 @@ class CallbackId(StrEnum):
     ASSIGN_ROLES = "assign_roles"
     POST_UPDATE = "post_update"
     EDIT_POSTMORTEM = "edit_postmortem"
+    ADD_ACTION = "add_action"
 
 
 class ActionId(StrEnum):
@@ -26,6 +27,7 @@ class ActionId(StrEnum):
     EDIT_POSTMORTEM = "edit_postmortem"
     PUBLISH_POSTMORTEM = "publish_postmortem"
     PUBLISH_ANYWAY = "publish_anyway"
+    ADD_ACTION = "add_action"
     ACTION_START = "action_start"
     ACTION_DONE = "action_done"
     ACTION_REASSIGN = "action_reassign"
@@ -55,6 +57,10 @@ class BlockId(StrEnum):
     ACTIONS_HEAD = "actions_head"
     ACTIONS_REST = "actions_rest"
     POSTMORTEM_ITEMS = "postmortem_items"
+    NEW_ACTION_TITLE = "new_action_title"
+    NEW_ACTION_OWNER = "new_action_owner"
+    NEW_ACTION_DUE = "new_action_due"
+    NEW_ACTION_PRIORITY = "new_action_priority"
     ANNOUNCEMENT = "announcement"
     ANNOUNCEMENT_ACTIONS = "announcement_actions"
     DECLARE_TITLE = "declare_title"

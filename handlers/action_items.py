@@ -6,12 +6,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from bot.dates import parse_due
 from bot.deps import Deps
-from bot.ids import ActionId
-from bot.rendering.actions import item_blocks, item_line, item_list
+from bot.errors import UserFacingError
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.rendering.actions import item_blocks, item_line, item_list, new_action_modal
 from bot.requests import ChangeAction, CreateAction, ListActions
-from bot.services.actions import change_action, create_action, items_for, today
+from bot.services.actions import OWN, change_action, create_action, items_for, today
 from bot.services.home import refresh_home
+from bot.services.roles import check_person
 
 HEADINGS = {
     "incident": "This incident's action items",
@@ -94,8 +97,56 @@ def _redrawn(body: dict[str, Any], number: int, item: list[dict[str, Any]]) -> l
     return out if placed else item
 
 
+async def handle_add_button(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    """Open the new-item form from the card."""
+    await ack()
+    await deps.slack.open_view(body["trigger_id"], new_action_modal(body["channel"]["id"]))
+
+
+async def handle_new_action(
+    ack: AsyncAck, view: dict[str, Any], body: dict[str, Any], deps: Deps
+) -> None:
+    """Check the form (answering in it), then add the item and show it in the channel."""
+    values = view["state"]["values"]
+    title = (values[BlockId.NEW_ACTION_TITLE]["value"].get("value") or "").strip()
+    owner = values[BlockId.NEW_ACTION_OWNER]["value"].get("selected_user")
+    due = values[BlockId.NEW_ACTION_DUE]["value"].get("selected_date")
+    priority = values[BlockId.NEW_ACTION_PRIORITY]["value"]["selected_option"]["value"]
+    errors = await form_problems(deps, title=title, owner=owner, due=due)
+    if errors:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    request = CreateAction(title=title, owner=owner, due=due, priority=priority)
+    await run_action_request(
+        deps, request, channel_id=view["private_metadata"], user=body["user"]["id"]
+    )
+
+
+async def form_problems(
+    deps: Deps, *, title: str, owner: str | None, due: str | None
+) -> dict[str, str]:
+    """What is wrong with the new-item form, by block."""
+    errors: dict[str, str] = {}
+    if not title:
+        errors[BlockId.NEW_ACTION_TITLE] = "Say what should be done."
+    if owner:
+        try:
+            await check_person(deps, owner, to=OWN)
+        except UserFacingError as error:
+            errors[BlockId.NEW_ACTION_OWNER] = error.message
+    if due:
+        try:
+            parse_due(due, today=today(deps))
+        except UserFacingError as error:
+            errors[BlockId.NEW_ACTION_DUE] = error.message
+    return errors
+
+
 def register(app: AsyncApp) -> None:
-    """Listen for items' controls."""
+    """Listen for items' controls, and the form that adds one."""
+    app.action(ActionId.ADD_ACTION)(handle_add_button)
+    app.view(CallbackId.ADD_ACTION)(handle_new_action)
     for action_id in (
         ActionId.ACTION_START,
         ActionId.ACTION_DONE,

@@ -10,14 +10,19 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
     DatePickerElement,
+    InputBlock,
     MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
     SectionBlock,
+    StaticSelectElement,
     UserSelectElement,
 )
+from slack_sdk.models.views import View
 
-from bot.action_items import DONE, WONT_DO, ItemView
+from bot.action_items import DONE, PRIORITIES, WONT_DO, ItemView
 from bot.escape import escape_mrkdwn
-from bot.ids import ActionId, BlockId
+from bot.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import text_sections
 
 # Two blocks an item, within Slack's 50 (a message) and 100 (App Home).
@@ -96,3 +101,44 @@ def item_list(
         lines = "\n".join(f"• {item_line(v, prefix, today)}" for v in rest)
         blocks += text_sections(BlockId.ACTIONS_REST, lines)
     return [blocks[start : start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
+
+
+def new_action_modal(channel_id: str) -> dict[str, Any]:
+    """The form behind the card's "Add action item" button."""
+    priorities = [Option(value=p, label=p) for p in PRIORITIES]
+    view = View(
+        type="modal",
+        callback_id=CallbackId.ADD_ACTION,
+        title="Add an action item",
+        submit="Add",
+        close="Cancel",
+        private_metadata=channel_id,
+        blocks=[
+            InputBlock(
+                block_id=BlockId.NEW_ACTION_TITLE,
+                label="What should be done?",
+                element=PlainTextInputElement(action_id="value", max_length=300),
+            ),
+            InputBlock(
+                block_id=BlockId.NEW_ACTION_OWNER,
+                label="Owner",
+                optional=True,
+                element=UserSelectElement(action_id="value"),
+            ),
+            InputBlock(
+                block_id=BlockId.NEW_ACTION_DUE,
+                label="Due",
+                optional=True,
+                element=DatePickerElement(action_id="value"),
+            ),
+            InputBlock(
+                block_id=BlockId.NEW_ACTION_PRIORITY,
+                label="Priority",
+                element=StaticSelectElement(
+                    action_id="value", options=priorities, initial_option=priorities[1]
+                ),
+            ),
+        ],
+    )
+    result: dict[str, Any] = view.to_dict()
+    return result

@@ -98,6 +98,9 @@ def _card_buttons(incident: Incident) -> list[ButtonElement]:
     buttons = [
         ButtonElement(text="Assign roles", action_id=ActionId.ASSIGN_ROLES, value=str(incident.id)),
         ButtonElement(text="Post update", action_id=ActionId.POST_UPDATE, value=str(incident.id)),
+        ButtonElement(
+            text="Add action item", action_id=ActionId.ADD_ACTION, value=str(incident.id)
+        ),
     ]
     for step in NEXT_STEPS.get(status, ()):
         buttons.append(

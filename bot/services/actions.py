@@ -14,6 +14,8 @@ from models import ActionItem, Incident, timeline
 from models import action_items as item_rows
 from models import incidents as incident_rows
 
+OWN = "own an action item"
+
 
 def today(deps: Deps) -> date:
     """Today in the incident time zone."""
@@ -34,7 +36,7 @@ async def create_action(
     """Add an item to the channel's incident, checking the owner and the date first."""
     incident = await incident_in(deps, channel_id)
     if owner is not None:
-        await check_person(deps, owner)
+        await check_person(deps, owner, to=OWN)
     due_on = parse_due(due, today=today(deps)) if due else None
     async with deps.sessions.begin() as session:
         item = await item_rows.add(
@@ -76,7 +78,7 @@ async def change_action(
         )
     await _check_insider(deps, found, incident, by)
     if verb == "owner" and arg:
-        await check_person(deps, arg)
+        await check_person(deps, arg, to=OWN)
     due_on = parse_due(arg, today=today(deps)) if verb == "due" and arg else None
     now = deps.clock.now()
     async with deps.sessions.begin() as session:

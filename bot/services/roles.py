@@ -78,8 +78,8 @@ async def people_problems(deps: Deps, wanted: dict[Role, str]) -> dict[Role, str
     return problems
 
 
-async def check_person(deps: Deps, user: str) -> None:
-    """Refuse people who can't hold a role: unknown, deactivated, or a bot."""
+async def check_person(deps: Deps, user: str, *, to: str = "hold an incident role") -> None:
+    """Refuse people who can't hold a role (or `to` do something): unknown, gone, or a bot."""
     try:
         profile = await deps.slack.user(user)
     except SlackRefusal as refusal:
@@ -89,4 +89,4 @@ async def check_person(deps: Deps, user: str) -> None:
     if profile.get("deleted"):
         raise UserFacingError(f"<@{user}>'s account is deactivated; pick someone else.")
     if profile.get("is_bot"):
-        raise UserFacingError("A bot can't hold an incident role; pick a person.")
+        raise UserFacingError(f"A bot can't {to}; pick a person.")

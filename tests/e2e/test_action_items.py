@@ -243,3 +243,39 @@ async def test_the_overdue_dm_buttons_finish_and_reschedule_items(
     await emu.wait_for(lambda: "due 2025-02-07" in block_text(nudge.blocks))
     first, second = await items(bot)
     assert (first.status, second.due_on) == ("done", date(2025, 2, 7))
+
+
+async def test_the_card_button_adds_an_item_through_a_form_checked_before_it_closes(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    from bot.ids import BlockId, CallbackId
+    from tests.helpers import card_of
+
+    channel = await declare(emu)
+    await emu.click_button(channel.id, card_of(channel).ts, ActionId.ADD_ACTION)
+    await emu.wait_for(lambda: len(emu.views) == 1)
+    [view] = emu.views.values()
+    assert view.view["callback_id"] == CallbackId.ADD_ACTION
+    values = {
+        BlockId.NEW_ACTION_TITLE: {"value": "Add a canary stage"},
+        BlockId.NEW_ACTION_OWNER: {"value": {"type": "users_select", "selected_user": "U0BOT"}},
+        BlockId.NEW_ACTION_DUE: {"value": {"type": "datepicker", "selected_date": "2025-01-01"}},
+        BlockId.NEW_ACTION_PRIORITY: {
+            "value": {"type": "static_select", "selected_option": {"value": "P1"}}
+        },
+    }
+    refused = await emu.submit_view(view.id, values=values)
+    assert refused.json()["errors"] == {
+        BlockId.NEW_ACTION_OWNER: "A bot can't own an action item; pick a person.",
+        BlockId.NEW_ACTION_DUE: (
+            "2025-01-01 has passed; give a due date from today (2025-01-15) on."
+        ),
+    }
+    assert await items(bot) == []
+    values[BlockId.NEW_ACTION_OWNER] = {"value": {"type": "users_select", "selected_user": "U0BOB"}}
+    values[BlockId.NEW_ACTION_DUE] = {
+        "value": {"type": "datepicker", "selected_date": "2025-01-24"}
+    }
+    await emu.submit_view(view.id, values=values)
+    post = await item_post(emu, channel, 1)
+    assert "*INC-1* Add a canary stage · <@U0BOB> · due 2025-01-24 · P1" in block_text(post.blocks)

@@ -26,6 +26,7 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
     assert buttons(card_of(channel).blocks) == [
         "Assign roles",
         "Post update",
+        "Add action item",
         "Cause identified",
         "Mitigated",
         "Resolve",
@@ -52,6 +53,7 @@ async def test_every_transition_is_stamped_shown_in_place_and_recorded(
     assert buttons(card.blocks) == [
         "Assign roles",
         "Post update",
+        "Add action item",
         "Edit postmortem",
         "Publish postmortem",
         "Reopen",
