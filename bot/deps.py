@@ -17,6 +17,17 @@ from bot.settings import Settings
 WORKERS = 8
 
 
+class KeyedLocks:
+    """One asyncio lock per key (an incident's channel, a message), made when first needed."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def __call__(self, key: str) -> asyncio.Lock:
+        """The lock for this key."""
+        return self._locks.setdefault(key, asyncio.Lock())
+
+
 @dataclass(frozen=True)
 class Deps:
     """Settings, policy, clock, database sessions, the Slack gateway and the pager."""
@@ -30,6 +41,8 @@ class Deps:
     # Bounds the event work running at once, so a burst waits here rather than timing out in
     # the database pool (where a lost mark could not be retried: Slack already had its 200).
     workers: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORKERS))
+    # Changes to one incident take turns; captures of one message too.
+    turns: KeyedLocks = field(default_factory=KeyedLocks)
 
     @property
     def zone(self) -> ZoneInfo:

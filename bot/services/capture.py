@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +14,6 @@ from models import Incident, TimelineEntry, seen, timeline
 from models import incidents as incident_rows
 
 ACK_REACTION = "ballot_box_with_check"
-_MESSAGE_LOCKS: dict[tuple[str, str], asyncio.Lock] = {}
 MESSAGE = "message"
 
 
@@ -87,11 +85,8 @@ async def capture(
 ) -> TimelineEntry | None:
     """Put a marked message on its incident's timeline; None if not an incident or already on."""
     # One capture of a message at a time here, so reactions arriving together cost one read.
-    async with deps.workers, _MESSAGE_LOCKS.setdefault((channel, ts), asyncio.Lock()):
-        try:
-            return await _capture(deps, channel=channel, ts=ts, by=by, message=message)
-        finally:
-            _MESSAGE_LOCKS.pop((channel, ts), None)
+    async with deps.workers, deps.turns(f"message:{channel}:{ts}"):
+        return await _capture(deps, channel=channel, ts=ts, by=by, message=message)
 
 
 async def _capture(

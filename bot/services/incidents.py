@@ -62,23 +62,27 @@ async def incident_change(deps: Deps, channel_id: str, *, by: str) -> AsyncItera
     A UserFacingError raised inside changes nothing. After the commit every Slack step is tried;
     what Slack refused is said in one answer, so nothing is left half-done silently.
     """
-    async with deps.sessions.begin() as session:
-        incident = await incident_rows.lock_by_channel(session=session, channel_id=channel_id)
-        if incident is None:
-            raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
-        change = Change(incident=incident, at=deps.clock.now(), by=by, session=session)
-        yield change
-        for kind, text, data in change.entries:
-            await timeline.add(
-                session=session,
-                incident_id=incident.id,
-                kind=kind,
-                occurred_at=change.at,
-                actor=by,
-                text=text,
-                data=data,
-            )
-    await settle(deps, incident, change.after)
+    # The row lock orders changes across replicas on PostgreSQL. Within a process, changes to
+    # one incident also take turns through to their Slack edits (SQLite has no row locks, and a
+    # card edited out of order would show a stale state). Follow-ups must not change it again.
+    async with deps.turns(f"incident:{channel_id}"):
+        async with deps.sessions.begin() as session:
+            incident = await incident_rows.lock_by_channel(session=session, channel_id=channel_id)
+            if incident is None:
+                raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
+            change = Change(incident=incident, at=deps.clock.now(), by=by, session=session)
+            yield change
+            for kind, text, data in change.entries:
+                await timeline.add(
+                    session=session,
+                    incident_id=incident.id,
+                    kind=kind,
+                    occurred_at=change.at,
+                    actor=by,
+                    text=text,
+                    data=data,
+                )
+        await settle(deps, incident, change.after)
 
 
 async def settle(deps: Deps, incident: Incident, steps: list[FollowUp]) -> None:
