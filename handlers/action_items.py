@@ -33,10 +33,7 @@ async def run_action_request(
         view = await create_action(
             deps,
             channel_id=channel_id,
-            title=request.title,
-            owner=request.owner,
-            due=request.due,
-            priority=request.priority,
+            request=request,
             by=user,
         )
         blocks = item_blocks(view, prefix, today(deps))

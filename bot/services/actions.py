@@ -8,6 +8,7 @@ from bot.action_items import DONE, IN_PROGRESS, WONT_DO, ItemView
 from bot.dates import parse_due
 from bot.deps import Deps
 from bot.errors import SlackRefusal, UserFacingError
+from bot.requests import CreateAction
 from bot.services.incidents import incident_in
 from bot.services.roles import check_person
 from models import ActionItem, Incident, timeline
@@ -26,14 +27,12 @@ async def create_action(
     deps: Deps,
     *,
     channel_id: str,
-    title: str,
-    owner: str | None,
-    due: str | None,
-    priority: str,
+    request: CreateAction,
     by: str,
     postmortem_id: int | None = None,
 ) -> ItemView:
     """Add an item to the channel's incident, checking the owner and the date first."""
+    title, owner, due, priority = request.title, request.owner, request.due, request.priority
     incident = await incident_in(deps, channel_id)
     if owner is not None:
         await check_person(deps, owner, to=OWN)

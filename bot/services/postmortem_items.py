@@ -49,10 +49,7 @@ async def items_from_section(
             view = await create_action(
                 deps,
                 channel_id=channel_id,
-                title=request.title,
-                owner=request.owner,
-                due=request.due,
-                priority=request.priority,
+                request=request,
                 by=by,
                 postmortem_id=postmortem_id,
             )
