@@ -152,7 +152,7 @@ async def test_owner_review_and_nonsense_postmortem_commands(
     emu.ephemerals.clear()
     await in_channel(emu, channel, "postmortem owner <@U0CAROL|carol>")
     await emu.wait_for(lambda: any("now owns the postmortem" in m.text for m in channel.messages))
-    assert "**AUTHOR:** Carol" in canvas(emu)
+    await emu.wait_for(lambda: "**AUTHOR:** Carol" in canvas(emu))  # re-drafted after the notice
     await in_channel(emu, channel, "postmortem review")
     await emu.wait_for(lambda: any("ready for review" in m.text for m in channel.messages))
     await in_channel(emu, channel, "postmortem review")
