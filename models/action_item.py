@@ -18,7 +18,8 @@ class ActionItem(Base):
         # Open work by due date (overdue lists, the weekly review) and by owner (mine).
         Index("ix_action_items_open_due", "status", "due_on"),
         Index("ix_action_items_owner_status", "owner", "status"),
-        Index("ix_action_items_completed", "completed_at"),
+        # Closed work by when it closed (the weekly review's windows), never the whole history.
+        Index("ix_action_items_status_completed", "status", "completed_at"),
         Index("ix_action_items_incident", "incident_id"),
         # SQLite would otherwise reuse the number of a deleted row; IDs are never reused.
         {"sqlite_autoincrement": True},

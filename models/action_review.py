@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import cast
 
-from sqlalchemy import Result, Select, and_, case, func, or_, select
+from sqlalchemy import Result, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.action_item import ActionItem
@@ -21,6 +21,7 @@ from models.incident import Incident, RoleAssignment
 from models.postmortem import Postmortem
 
 DONE = "done"
+WONT_DO = "won't do"
 PRIORITIES = ("P1", "P2", "P3")
 
 # The columns of an ItemRow, in its order.
@@ -110,27 +111,27 @@ async def completed_between(
 
 async def completion_since(*, session: AsyncSession, since: datetime) -> Completion:
     """Of the items created since `since`, how many are done and the median time it took."""
-    # An item created in the window is still open or was closed in it (closing comes after
-    # creating): both are index ranges, so closed items older than the window are never read.
-    in_window = and_(
-        ActionItem.created_at >= since,
-        or_(ActionItem.status.in_(OPEN), ActionItem.completed_at >= since),
+    # An item created in the window is open, or was closed in it (closing comes after creating).
+    # Both are index ranges (status; status + completed_at), so older history is never read.
+    still_open = await session.execute(
+        select(func.count()).where(ActionItem.status.in_(OPEN), ActionItem.created_at >= since)
     )
-    done = func.sum(case((ActionItem.status == DONE, 1), else_=0))
-    created, finished = (await session.execute(select(func.count(), done).where(in_window))).one()
-    durations = await session.execute(
-        select(ActionItem.created_at, ActionItem.completed_at).where(
-            in_window, ActionItem.status == DONE
+    closed = await session.execute(
+        select(ActionItem.status, ActionItem.created_at, ActionItem.completed_at).where(
+            ActionItem.status.in_((DONE, WONT_DO)),
+            ActionItem.completed_at >= since,
+            ActionItem.created_at >= since,
         )
     )
+    rows = closed.tuples().all()
     seconds = [
         (completed - created_at).total_seconds()
-        for created_at, completed in durations.tuples()
-        if completed is not None
+        for status, created_at, completed in rows
+        if status == DONE and completed is not None
     ]
     return Completion(
-        created=int(created),
-        done=int(finished or 0),
+        created=int(still_open.scalar_one()) + len(rows),
+        done=len(seconds),
         median_to_complete=timedelta(seconds=median(seconds)) if seconds else None,
     )
 

@@ -51,7 +51,9 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     with op.batch_alter_table("action_items", schema=None) as batch_op:
-        batch_op.create_index("ix_action_items_completed", ["completed_at"], unique=False)
+        batch_op.create_index(
+            "ix_action_items_status_completed", ["status", "completed_at"], unique=False
+        )
         batch_op.create_index("ix_action_items_incident", ["incident_id"], unique=False)
         batch_op.create_index("ix_action_items_open_due", ["status", "due_on"], unique=False)
         batch_op.create_index("ix_action_items_owner_status", ["owner", "status"], unique=False)
@@ -65,7 +67,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_action_items_owner_status")
         batch_op.drop_index("ix_action_items_open_due")
         batch_op.drop_index("ix_action_items_incident")
-        batch_op.drop_index("ix_action_items_completed")
+        batch_op.drop_index("ix_action_items_status_completed")
 
     op.drop_table("action_items")
     # ### end Alembic commands ###
