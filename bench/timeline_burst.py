@@ -17,7 +17,6 @@ import asyncio
 import json
 import logging
 import math
-import os
 import random
 import sys
 import tempfile
@@ -30,14 +29,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.common import fresh_database
 from bot.app import Runtime, asgi_app, build_runtime
 from bot.clock import FrozenClock
 from bot.db import make_engine, make_sessions, migrate
 from bot.runner import serve_in_background
-from bot.settings import async_database_url, load_settings
+from bot.settings import load_settings
 from emulator import ApiCall, Channel, Message, SlackEmulator
 from models import Incident, SeenMessage, TimelineEntry
 
@@ -118,26 +118,8 @@ def show_log(log: Tally) -> None:
 
 
 async def database_url(kind: str, workdir: Path) -> str:
-    """A fresh database: a new SQLite file, or PostgreSQL with an empty public schema."""
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{workdir / 'incidents.db'}"
-    raw = os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES
-    url = async_database_url(raw)
-    admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        found = await connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-        )
-        if not found:
-            quoted = admin.dialect.identifier_preparer.quote(str(url.database))
-            await connection.execute(text(f"CREATE DATABASE {quoted}"))
-    await admin.dispose()
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    return url.render_as_string(hide_password=False)
+    """A fresh database for this benchmark."""
+    return await fresh_database(kind, workdir, DEFAULT_POSTGRES)
 
 
 @asynccontextmanager

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
-import os
 import random
 import sys
 import tempfile
@@ -33,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bench.common import fresh_database
 from bot.app import Runtime, build_runtime
 from bot.clock import FrozenClock
 from bot.db import migrate
 from bot.deps import Deps
-from bot.settings import async_database_url, load_settings
+from bot.settings import load_settings
 from emulator import SlackEmulator
 from emulator.state import BOT_USER_ID
 from models import ActionItem, Incident, Postmortem, RoleAssignment
@@ -123,25 +123,8 @@ class Build:
 
 
 async def database_url(kind: str, workdir: Path) -> str:
-    """A fresh database: a new SQLite file, or PostgreSQL with an empty public schema."""
-    if kind == "sqlite":
-        return f"sqlite+aiosqlite:///{workdir / 'incidents.db'}"
-    url = async_database_url(os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES)
-    admin = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        found = await connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-        )
-        if not found:
-            quoted = admin.dialect.identifier_preparer.quote(str(url.database))
-            await connection.execute(text(f"CREATE DATABASE {quoted}"))
-    await admin.dispose()
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-    return url.render_as_string(hide_password=False)
+    """A fresh database for this benchmark."""
+    return await fresh_database(kind, workdir, DEFAULT_POSTGRES)
 
 
 def recency_sample(created: Sequence[datetime], count: int, rng: random.Random) -> list[int]:
