@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import re
 from typing import Any
 
 import aiohttp
@@ -16,6 +14,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.directory import Directory
 from bot.errors import SlackRefusal
 
 
@@ -32,17 +31,12 @@ def make_client(*, token: str | None, base_url: str) -> AsyncWebClient:
     )
 
 
-class SlackGateway:
+class SlackGateway(Directory):
     """Typed wrappers over the Web API calls the bot makes."""
 
     def __init__(self, client: AsyncWebClient) -> None:
+        super().__init__()
         self.client = client
-        self._channel_ids: dict[str, str] = {}
-        self._usergroup_ids: dict[str, str] = {}
-        self._identity: dict[str, Any] | None = None
-        self._asking = asyncio.Lock()
-        self._names: dict[str, str] = {}
-        self._handles: dict[str, str] = {}
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -101,12 +95,6 @@ class SlackGateway:
         """Show a message to one person in a channel."""
         await self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks)
 
-    async def user(self, user: str) -> dict[str, Any]:
-        """A workspace member's profile."""
-        data = await self.call("users.info", user=user)
-        profile: dict[str, Any] = data["user"]
-        return profile
-
     async def post_joining(
         self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
     ) -> tuple[str, str]:
@@ -155,27 +143,6 @@ class SlackGateway:
         """Open a modal."""
         await self.call("views.open", trigger_id=trigger_id, view=view)
 
-    async def workspace_url(self) -> str:
-        """The workspace's address, e.g. https://acme.slack.com/ (asked once)."""
-        return str((await self._whoami())["url"])
-
-    async def bot_user(self) -> str:
-        """The bot's own user ID (asked once)."""
-        return str((await self._whoami())["user_id"])
-
-    async def _whoami(self) -> dict[str, Any]:
-        async with self._asking:  # callers arriving together share one auth.test
-            if self._identity is None:
-                self._identity = await self.call("auth.test")
-        return self._identity
-
-    async def permalink(self, channel: str, ts: str, thread_ts: str | None = None) -> str:
-        """A message's permalink, built as Slack builds it rather than asked for each time."""
-        link = f"{await self.workspace_url()}archives/{channel}/p{ts.replace('.', '')}"
-        if thread_ts and thread_ts != ts:
-            link += f"?thread_ts={thread_ts}&cid={channel}"
-        return link
-
     async def message_with_reactions(self, channel: str, ts: str) -> dict[str, Any]:
         """One message, thread replies included, with its reactions (one read)."""
         data = await self.call("reactions.get", channel=channel, timestamp=ts, full=True)
@@ -197,34 +164,6 @@ class SlackGateway:
         except SlackRefusal as refusal:
             if refusal.error not in ("no_reaction", "message_not_found"):
                 raise
-
-    async def user_by_name(self, name: str) -> str | None:
-        """The ID of the member whose handle or display name this is (members listed once)."""
-        if not self._handles:
-            cursor: str | None = None
-            while True:
-                data = await self.call("users.list", limit=200, cursor=cursor)
-                for member in data.get("members", []):
-                    if member.get("deleted") or member.get("is_bot"):
-                        continue
-                    profile = member.get("profile", {})
-                    for label in (member.get("name"), profile.get("display_name")):
-                        if label:
-                            self._handles[str(label).lower()] = str(member["id"])
-                cursor = data.get("response_metadata", {}).get("next_cursor") or None
-                if cursor is None:
-                    break
-        return self._handles.get(name.lower().lstrip("@"))
-
-    async def user_names(self, users: set[str]) -> dict[str, str]:
-        """Display names, each asked of Slack once per process."""
-        for user in users - self._names.keys():
-            try:
-                profile = await self.user(user)
-            except SlackRefusal:
-                continue
-            self._names[user] = str(profile.get("real_name") or profile.get("name") or user)
-        return {user: self._names.get(user, user) for user in users}
 
     async def history(self, channel: str, *, thread_ts: str | None = None) -> list[dict[str, Any]]:
         """Every message of a channel (or of one thread), following Slack's pagination."""
@@ -279,64 +218,9 @@ class SlackGateway:
             ],
         )
 
-    async def canvas_link(self, canvas_id: str) -> str:
-        """Where people open a canvas."""
-        identity = await self._whoami()
-        return f"{identity['url']}docs/{identity['team_id']}/{canvas_id}"
-
-    async def usergroup_members(self, group: str) -> tuple[str, list[str]]:
-        """The ID and members of a user group given by handle (looked up once) or ID."""
-        if not re.match(r"^S[A-Z0-9]{2,}$", group):
-            if group not in self._usergroup_ids:
-                data = await self.call("usergroups.list")
-                for found in data.get("usergroups", []):
-                    self._usergroup_ids[found["handle"]] = found["id"]
-            if group not in self._usergroup_ids:
-                raise SlackRefusal("usergroups.list", "no_such_subteam")
-            group = self._usergroup_ids[group]
-        data = await self.call("usergroups.users.list", usergroup=group)
-        return group, list(data.get("users", []))
-
-    async def members(self, channel: str) -> set[str]:
-        """Everyone in a channel (paginated)."""
-        found: set[str] = set()
-        cursor: str | None = None
-        while True:
-            data = await self.call(
-                "conversations.members", channel=channel, limit=1000, cursor=cursor
-            )
-            found.update(data.get("members", []))
-            cursor = data.get("response_metadata", {}).get("next_cursor") or None
-            if cursor is None:
-                return found
-
     async def publish_home(self, user: str, view: dict[str, Any]) -> None:
         """Show a person their App Home tab."""
         await self.call("views.publish", user_id=user, view=view)
-
-    async def resolve_channel(self, channel: str) -> str:
-        """Turn `#name` into a channel ID (looked up once, then remembered); IDs pass through."""
-        if not channel.startswith("#"):
-            return channel
-        name = channel[1:]
-        if name not in self._channel_ids:
-            cursor: str | None = None
-            while True:
-                data = await self.call(
-                    "conversations.list",
-                    types="public_channel,private_channel",
-                    exclude_archived=True,
-                    limit=1000,
-                    cursor=cursor,
-                )
-                for found in data.get("channels", []):
-                    self._channel_ids[found["name"]] = found["id"]
-                cursor = data.get("response_metadata", {}).get("next_cursor") or None
-                if name in self._channel_ids or cursor is None:
-                    break
-        if name not in self._channel_ids:
-            raise SlackRefusal("conversations.list", "channel_not_found")
-        return self._channel_ids[name]
 
 
 def _drop_none(args: dict[str, Any]) -> dict[str, Any]:
