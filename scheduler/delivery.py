@@ -1,4 +1,4 @@
-"""Send a job's message once; when Slack refuses it, leave it for the next run and go on."""
+"""Send a job's message once; when Slack refuses it, go on and have the run retried."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.deps import Deps
 from bot.errors import SlackRefusal
+from scheduler.jobs import REFUSED
 from scheduler.ledger import send_once
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,10 @@ async def deliver_once(
     try:
         return int(await send_once(deps, key=key, job=job, send=send))
     except SlackRefusal as refusal:
-        # The claim is released: the next run tries again. Other messages still go out.
-        logger.warning("job %s: Slack refused %s (%s); retried next run", job, key, refusal.error)
+        # The claim is released and the run marked incomplete, so it is tried again soon;
+        # the job's other messages still go out now.
+        logger.warning("job %s: Slack refused %s (%s); it will be retried", job, key, refusal.error)
+        refused = REFUSED.get(None)
+        if refused is not None:
+            refused.append(key)
         return 0

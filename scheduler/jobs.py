@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +33,18 @@ class Job:
 
 # Every job the scheduler runs, by name. Filled by the register(...) lines at the end.
 JOBS: dict[str, Job] = {}
+
+
+# Keys whose send Slack refused during the current run (filled by scheduler.delivery).
+REFUSED: ContextVar[list[str]] = ContextVar("refused_deliveries")
+
+
+class IncompleteRun(RuntimeError):
+    """Some of a job's messages were refused by Slack; the rest went out."""
+
+    def __init__(self, name: str, keys: list[str]) -> None:
+        super().__init__(f"job {name}: Slack refused {len(keys)} message(s): {', '.join(keys[:5])}")
+        self.keys = keys
 
 
 class UnknownJob(LookupError):
@@ -62,14 +75,22 @@ async def run_job(deps: Deps, name: str, *, now: datetime, jobs: Mapping[str, Jo
     job = jobs.get(name)
     if job is None:
         raise UnknownJob(name, list(jobs))
-    sent = await job.run(deps, now)
+    refused: list[str] = []
+    token = REFUSED.set(refused)
+    try:
+        sent = await job.run(deps, now)
+    finally:
+        REFUSED.reset(token)
+    if refused:
+        # Not recorded as run: the scheduler tries again soon, and the ledger sends only the rest.
+        raise IncompleteRun(name, refused)
     async with deps.sessions.begin() as session:
         await ledger.record_run(session=session, job=name, at=now)
     logger.info("job %s ran as of %s and sent %d messages", name, now.isoformat(), sent)
     return sent
 
 
-# The jobs, one line each: register("postmortem-reminders", "0 10 * * 1-5", remind_postmortems)
+# The jobs, one line each: register("postmortem-reminders", "0 10 * * *", remind_postmortems)
 
 
 def _register_jobs() -> None:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 
 from bot.deps import Deps
 from bot.settings import SettingsError
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 # A firing delayed this long (a blocked loop, a suspended host) still runs; later, the
 # start-up catch-up takes over. Coalescing turns a backlog into a single run.
 MISFIRE_GRACE_SECONDS = 3600
+# A run that failed (Slack down, say) is tried again this often, this many times; the ledger
+# makes sure what already went out is not sent twice.
+RETRY_AFTER = timedelta(minutes=5)
+RETRIES = 6
 
 
 @dataclass
@@ -56,12 +62,24 @@ def schedule_table(jobs: Mapping[str, Job], schedules: Mapping[str, str]) -> dic
 
 
 def cron_trigger(name: str, cron: str, zone: ZoneInfo) -> CronTrigger:
-    """Parse a job's 5-field cron line in the configured time zone."""
+    """Parse a job's 5-field cron line (standard cron: 0 or 7 is Sunday) in the time zone."""
     try:
-        return CronTrigger.from_crontab(cron, timezone=zone)
+        return CronTrigger.from_crontab(standard_weekdays(cron), timezone=zone)
     except ValueError as error:
         problem = f"{cron!r} is not a valid cron line ({error})"
         raise SettingsError(f"schedules.{name}: {problem}") from None
+
+
+_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def standard_weekdays(cron: str) -> str:
+    """Name the weekdays: APScheduler counts 0 as Monday, where cron counts 0 (and 7) as Sunday."""
+    fields = cron.split()
+    if len(fields) != 5:
+        return cron
+    fields[4] = re.sub(r"(?<![/\d])([0-7])(?!\d)", lambda m: _DAY_NAMES[int(m.group(1))], fields[4])
+    return " ".join(fields)
 
 
 def missed(trigger: CronTrigger, *, last_run: datetime, now: datetime) -> bool:
@@ -84,7 +102,7 @@ async def start_scheduler(
         aps.add_job(
             fire,
             trigger,
-            args=(deps, name, jobs),
+            args=(deps, name, jobs, aps),
             id=name,
             name=name,
             coalesce=True,
@@ -112,13 +130,30 @@ async def scheduling(deps: Deps) -> AsyncIterator[Scheduler | None]:
         await scheduler.stop()
 
 
-async def fire(deps: Deps, name: str, jobs: Mapping[str, Job]) -> bool:
-    """Run a job as of now; a failure is logged with its context and the next firing retries."""
-    now = deps.clock.now()
+async def fire(
+    deps: Deps,
+    name: str,
+    jobs: Mapping[str, Job],
+    aps: AsyncIOScheduler | None = None,
+    at: datetime | None = None,
+    attempt: int = 0,
+) -> bool:
+    """Run a job as of now (or as of its first try); a failed run is retried a few times."""
+    now = at or deps.clock.now()
     try:
         await run_job(deps, name, now=now, jobs=jobs)
     except Exception:
-        logger.exception("job %s failed at %s; its next run retries", name, now.isoformat())
+        retrying = aps is not None and attempt < RETRIES
+        logger.exception(
+            "job %s failed as of %s%s", name, now.isoformat(), "; retrying" if retrying else ""
+        )
+        if retrying and aps is not None:
+            aps.add_job(
+                fire,
+                # The scheduler fires on the wall clock; the run keeps its own `now`.
+                DateTrigger(run_date=datetime.now(UTC) + RETRY_AFTER),
+                args=(deps, name, jobs, aps, now, attempt + 1),
+            )
         return False
     return True
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Runtime
 from bot.clock import FrozenClock
@@ -16,7 +17,7 @@ from bot.settings import SettingsError, load_settings
 from emulator import SlackEmulator
 from models import ledger
 from scheduler.jobs import JOBS, Job, register
-from scheduler.runner import cron_trigger, missed, schedule_table, scheduling, start_scheduler
+from scheduler.runner import cron_trigger, fire, missed, schedule_table, scheduling, start_scheduler
 from tests.scheduler.conftest import NOW
 from tests.scheduler.digest import DIGEST_CRON, DIGEST_JOBS, digests
 
@@ -181,7 +182,7 @@ async def test_a_failing_job_is_logged_and_not_recorded_as_run(
         await scheduler.stop()
     assert await last_run(runtime, "fail") == NOW - timedelta(days=1)
     [record] = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert record.getMessage() == f"job fail failed at {NOW.isoformat()}; its next run retries"
+    assert record.getMessage() == f"job fail failed as of {NOW.isoformat()}"
     assert record.exc_info is not None
 
 
@@ -194,3 +195,30 @@ async def test_serve_and_socket_run_the_scheduler_unless_it_is_disabled(
     disabled = replace(runtime.deps, settings=load_settings(SCHEDULER_ENABLED="false"))
     async with scheduling(disabled) as scheduler:
         assert scheduler is None
+
+
+def test_weekday_numbers_mean_what_cron_means() -> None:
+    monday_after = datetime(2025, 1, 19, 12, 0, tzinfo=UTC)  # a Sunday
+    zone = ZoneInfo("UTC")
+    for name, job in JOBS.items():
+        trigger = cron_trigger(name, job.cron, zone)
+        fires = trigger.get_next_fire_time(None, monday_after)
+        assert fires is not None
+        if name in ("weekly-review", "overdue-actions"):
+            assert fires.strftime("%A") == "Monday", name
+    sunday = cron_trigger("x", "0 9 * * 0", zone).get_next_fire_time(None, monday_after)
+    assert sunday is not None and sunday.strftime("%A %d") == "Sunday 26"
+    weekdays = cron_trigger("x", "0 10 * * 1-5", zone).get_next_fire_time(None, monday_after)
+    assert weekdays is not None and weekdays.strftime("%A") == "Monday"
+
+
+async def test_a_failed_run_is_tried_again_soon(runtime: Runtime) -> None:
+    async def fail(_deps: Deps, _now: datetime) -> int:
+        raise RuntimeError("Slack is down")
+
+    jobs: dict[str, Job] = {}
+    register("fail", DIGEST_CRON, fail, registry=jobs)
+    aps = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
+    assert await fire(runtime.deps, "fail", jobs, aps) is False
+    [retry] = aps.get_jobs()
+    assert retry.args[3:] == (aps, runtime.deps.clock.now(), 1)
