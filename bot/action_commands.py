@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.dates import looks_like_date
 from bot.errors import UserFacingError
 from bot.escape import escape_mrkdwn
 from bot.requests import ChangeAction, CreateAction, ListActions
@@ -13,6 +14,7 @@ _NUMBER = re.compile(r"^([A-Za-z][A-Za-z0-9]{0,9})-(\d+)$")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _PRIORITY = re.compile(r"(?<!\S)[Pp]([123])(?!\S)")
 _DUE = re.compile(r"(?<!\S)due\s+((?:[A-Za-z]{3,9}\.?\s+\d{1,2})|\S+)(?!\S)", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"(?<!\S)(\d{4}-\d{2}-\d{2})\s*$")
 VERBS = ("start", "done", "wontdo", "owner", "due", "priority")
 SCOPES = ("mine", "overdue", "open")
 MAX_TITLE = 300
@@ -32,15 +34,15 @@ class ActionUsage(UserFacingError):
         )
 
 
-def parse_action(raw: str) -> CreateAction | ChangeAction:
-    """`/incident action …`: a new item, or a change to one given by its number."""
+def parse_action(raw: str, prefix: str = "INC") -> CreateAction | ChangeAction:
+    """`/incident action …`: a new item, or a change to one given by its number (`INC-12`)."""
     words = raw.split()
     if not words:
         raise ActionUsage(
             "What is the action? e.g. `/incident action Add an alert @bob due friday`."
         )
     number = _NUMBER.match(words[0])
-    if number:
+    if number and number.group(1).upper() == prefix:  # SEC-42 in a title is just words
         return _change(int(number.group(2)), words[1:], raw)
     return _create(raw)
 
@@ -67,9 +69,14 @@ def _create(raw: str) -> CreateAction:
     if found:
         priority, text = f"P{found.group(1)}", text[: found.start()] + text[found.end() :]
     due = None
-    when = _DUE.search(text)
-    if when:
-        due, text = when.group(1), text[: when.start()] + text[when.end() :]
+    for when in _DUE.finditer(text):
+        if looks_like_date(when.group(1)):  # "due to timeouts" is words, not a date
+            due, text = when.group(1), text[: when.start()] + text[when.end() :]
+            break
+    else:
+        trailing = _TRAILING_DATE.search(text)
+        if trailing:
+            due, text = trailing.group(1), text[: trailing.start()]
     title = " ".join(typed_text(text).split())
     if not title:
         raise ActionUsage("The action needs a title: what should be done?")

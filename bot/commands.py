@@ -152,7 +152,7 @@ def usage(subcommands: tuple[Subcommand, ...] | list[Subcommand] = SUBCOMMANDS) 
     return "*Usage*\n" + "\n".join(lines)
 
 
-def parse_incident_command(text: str) -> Command:
+def parse_incident_command(text: str, *, action_prefix: str = "INC") -> Command:
     """Turn the slash command's text into a request, or raise UsageError saying what's wrong."""
     words = text.split()
     if not words:
@@ -192,7 +192,8 @@ def parse_incident_command(text: str) -> Command:
         case "note":
             return _parse_note(rest)
         case "action":
-            return parse_action(re.split(r"\s+", text.strip(), maxsplit=1)[1] if args else "")
+            raw = re.split(r"\s+", text.strip(), maxsplit=1)[1] if args else ""
+            return parse_action(raw, action_prefix)
         case "actions":
             return parse_actions(args)
         case "postmortem" | "pm":

@@ -60,3 +60,16 @@ def _read(word: str, today: date) -> date | None:
         return date.fromisoformat(word)
     except ValueError:
         return None
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether the words are meant as a date (so `due to timeouts` stays in a title)."""
+    word = " ".join(text.lower().split())
+    return bool(
+        word in ("today", "tomorrow")
+        or word in _DAYS
+        or (word[:3] in {d[:3] for d in _DAYS} and len(word) == 3)
+        or _RELATIVE.match(word)
+        or (_MONTH_DAY.match(word) and word[:3] in _MONTHS)
+        or re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", word)
+    )

@@ -196,14 +196,18 @@ class SlackGateway(Directory):
         file_id = str(files[0].get("id", ""))
         return f"{await self.workspace_url()}files/{await self.bot_user()}/{file_id}/{filename}"
 
-    async def create_canvas(self, title: str, markdown: str) -> str:
-        """Create a standalone canvas from Markdown; returns its link."""
+    async def create_canvas(self, title: str, markdown: str, *, readers: str) -> str:
+        """Create a canvas from Markdown that the channel `readers` can open; returns its link."""
         data = await self.call(
             "canvases.create",
             title=title,
             document_content={"type": "markdown", "markdown": markdown},
         )
-        return await self.canvas_link(str(data["canvas_id"]))
+        canvas_id = str(data["canvas_id"])
+        await self.call(
+            "canvases.access.set", canvas_id=canvas_id, access_level="read", channel_ids=[readers]
+        )
+        return await self.canvas_link(canvas_id)
 
     async def replace_canvas(self, link: str, markdown: str) -> None:
         """Rewrite a canvas (given by its link) with new Markdown."""

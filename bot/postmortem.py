@@ -51,7 +51,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "action_items",
         "ACTION ITEMS",
-        "One per line: what, owner, due date — e.g. `Add an alert on p99 latency @bob 2025-01-22`",
+        "One per line, e.g. `Add an alert on p99 latency @bob due 2025-01-22 P1`",
     ),
 )
 

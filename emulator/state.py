@@ -146,6 +146,8 @@ class Canvas:
     markdown: str
     channel_id: str | None = None
     channel_canvas: bool = False
+    # Who besides its creator may open it: channel or user ID -> read | write | owner.
+    access: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -23,7 +23,9 @@ async def handle_incident_command(
 ) -> None:
     """Ack at once (Slack allows 3 s), then do the work."""
     await ack()
-    request = parse_incident_command(command.get("text", ""))
+    request = parse_incident_command(
+        command.get("text", ""), action_prefix=deps.settings.action_prefix
+    )
     user, channel = command["user_id"], command["channel_id"]
     match request:
         case ShowHelp():

@@ -28,7 +28,7 @@ async def run_postmortem(
     match request.action:
         case "show":
             incident, _ = await postmortems.postmortem_in(deps, channel_id)
-            shared = await postmortems.share(deps, incident)
+            shared = await postmortems.share(deps, incident, fresh_file=True)
             return f"📝 The postmortem, drafted from the timeline: {shared.link}"
         case "owner":
             assert request.user is not None

@@ -24,7 +24,10 @@ async def handle_message(event: dict[str, Any], deps: Deps) -> None:
     """Keep new messages; follow edits and deletions onto the timeline."""
     subtype = event.get("subtype")
     channel = event["channel"]
-    if subtype == "message_changed":
+    if subtype == "message_changed" and event["message"].get("subtype") == "tombstone":
+        # A deleted message that had replies stays as a tombstone: it leaves the timeline.
+        await forget_deleted(deps, channel=channel, ts=event["message"]["ts"])
+    elif subtype == "message_changed":
         await edit_captured(deps, SlackMessage.from_event(channel, event["message"]))
     elif subtype == "message_deleted":
         await forget_deleted(deps, channel=channel, ts=event["deleted_ts"])

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 from bot.deps import Deps
 from bot.errors import SlackRefusal
-from scheduler.jobs import REFUSED
 from scheduler.ledger import send_once
 
 logger = logging.getLogger(__name__)
+
+# Keys whose send Slack refused during the current run (filled by scheduler.delivery).
+REFUSED: ContextVar[list[str]] = ContextVar("refused_deliveries")
+
+
+class IncompleteRun(RuntimeError):
+    """Some of a job's messages were refused by Slack; the rest went out."""
+
+    def __init__(self, name: str, keys: list[str]) -> None:
+        super().__init__(f"job {name}: Slack refused {len(keys)} message(s): {', '.join(keys[:5])}")
+        self.keys = keys
 
 
 async def deliver_once(

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.deps import Deps
 from models import ledger
+from scheduler.delivery import REFUSED, IncompleteRun
 
 logger = logging.getLogger(__name__)
 
@@ -33,18 +33,6 @@ class Job:
 
 # Every job the scheduler runs, by name. Filled by the register(...) lines at the end.
 JOBS: dict[str, Job] = {}
-
-
-# Keys whose send Slack refused during the current run (filled by scheduler.delivery).
-REFUSED: ContextVar[list[str]] = ContextVar("refused_deliveries")
-
-
-class IncompleteRun(RuntimeError):
-    """Some of a job's messages were refused by Slack; the rest went out."""
-
-    def __init__(self, name: str, keys: list[str]) -> None:
-        super().__init__(f"job {name}: Slack refused {len(keys)} message(s): {', '.join(keys[:5])}")
-        self.keys = keys
 
 
 class UnknownJob(LookupError):

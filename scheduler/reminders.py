@@ -9,6 +9,7 @@ from bot.deps import Deps
 from bot.postmortem import business_days_between
 from bot.rendering.reminders import escalation, meeting_reminder, postmortem_reminder
 from bot.roles import Role
+from bot.status import Status
 from models import Incident, Postmortem
 from models import incidents as incident_rows
 from models import postmortems as postmortem_rows
@@ -32,7 +33,9 @@ async def remind_postmortems(deps: Deps, now: datetime) -> int:
     today = now.astimezone(deps.zone).date()
     sent = 0
     for postmortem, incident in await _unpublished(deps):
-        if not reminder_due(today, postmortem.due_on) or incident.channel_id is None:
+        if incident.status != Status.POSTMORTEM or incident.channel_id is None:
+            continue  # reopened: the postmortem waits until it is resolved again
+        if not reminder_due(today, postmortem.due_on):
             continue
         overdue = today - postmortem.due_on
         escalate = overdue >= ESCALATE_AFTER

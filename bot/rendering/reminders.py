@@ -19,7 +19,8 @@ def postmortem_reminder(
 ) -> str:
     """The reminder in the incident channel, mentioning the owner (and the IC when escalated)."""
     if today < postmortem.due_on:
-        when = f"is due tomorrow ({postmortem.due_on.isoformat()})"
+        day = "tomorrow" if (postmortem.due_on - today).days == 1 else f"{postmortem.due_on:%A}"
+        when = f"is due {day} ({postmortem.due_on.isoformat()})"
     elif today == postmortem.due_on:
         when = "is due today"
     else:

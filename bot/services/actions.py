@@ -36,6 +36,7 @@ async def create_action(
     incident = await incident_in(deps, channel_id)
     if owner is not None:
         await check_person(deps, owner, to=OWN)
+        await _bring_owner_in(deps, incident, owner)
     due_on = parse_due(due, today=today(deps)) if due else None
     async with deps.sessions.begin() as session:
         item = await item_rows.add(
@@ -78,6 +79,7 @@ async def change_action(
     await _check_insider(deps, found, incident, by)
     if verb == "owner" and arg:
         await check_person(deps, arg, to=OWN)
+        await _bring_owner_in(deps, incident, arg)
     due_on = parse_due(arg, today=today(deps)) if verb == "due" and arg else None
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
@@ -117,6 +119,12 @@ def _apply(
         item.due_on = due_on
     elif verb == "priority":
         item.priority = str(arg)
+
+
+async def _bring_owner_in(deps: Deps, incident: Incident, owner: str) -> None:
+    """An item's owner sees its incident: in a private one, they are invited to its channel."""
+    if incident.is_private and incident.channel_id is not None:
+        await deps.slack.invite(incident.channel_id, [owner])
 
 
 async def _check_insider(deps: Deps, item: ActionItem, incident: Incident, by: str) -> None:
@@ -166,5 +174,7 @@ async def items_for(deps: Deps, *, scope: str, user: str, channel_id: str) -> li
 async def _members(deps: Deps, channel: str) -> set[str]:
     try:
         return await deps.slack.members(channel)
-    except SlackRefusal:
-        return set()
+    except SlackRefusal as refusal:
+        if refusal.error == "channel_not_found":  # archived away or unreachable: nobody
+            return set()
+        raise

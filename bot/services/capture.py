@@ -181,7 +181,8 @@ async def _edit(deps: Deps, message: SlackMessage) -> None:
         entry = await timeline.message_entry(
             session=session, incident_id=incident.id, message_ts=message.ts
         )
-        if entry is not None:
+        # Unfurls and other hidden changes arrive as message_changed with the same text.
+        if entry is not None and (entry.text, entry.files) != (message.text, message.files):
             entry.text, entry.files, entry.edited = message.text, message.files, True
 
 

@@ -43,7 +43,7 @@ async def items_from_section(
         if not line or re.match(rf"^{prefix}-\d+\b", line):
             continue  # blank, or an item already listed by its number
         try:
-            request = parse_action(await _with_mentions(deps, line))
+            request = parse_action(await _with_mentions(deps, line), prefix)
             if not isinstance(request, CreateAction) or request.title.lower() in existing:
                 continue
             view = await create_action(

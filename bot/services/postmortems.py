@@ -50,8 +50,11 @@ async def start_if_required(deps: Deps, change: Change) -> bool:
     return True
 
 
-async def share(deps: Deps, incident: Incident, *, announce: bool = False) -> Postmortem:
-    """Draft the document from the database and put it where people read it (canvas or file)."""
+async def share(
+    deps: Deps, incident: Incident, *, announce: bool = False, fresh_file: bool = False
+) -> Postmortem:
+    """Draft the document from the database and put it where people read it: its canvas, kept
+    current; or, where canvases are refused, a file uploaded again only when `fresh_file`."""
     assert incident.channel_id is not None
     async with deps.sessions() as session:
         postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
@@ -68,7 +71,7 @@ async def share(deps: Deps, incident: Incident, *, announce: bool = False) -> Po
     markdown = document(
         incident, postmortem, entries, deps.zone, names, items, deps.settings.action_prefix
     )
-    link = await _put(deps, incident, postmortem, markdown)
+    link = await _put(deps, incident, postmortem, markdown, fresh_file)
     if link != postmortem.link:
         async with deps.sessions.begin() as session:
             session.add(postmortem)
@@ -78,14 +81,18 @@ async def share(deps: Deps, incident: Incident, *, announce: bool = False) -> Po
     return postmortem
 
 
-async def _put(deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str) -> str:
+async def _put(
+    deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str, fresh_file: bool
+) -> str:
     assert incident.channel_id is not None
     title = f"Postmortem: incident #{incident.id} {incident.title}"
     if postmortem.link and "/docs/" in postmortem.link:
         await deps.slack.replace_canvas(postmortem.link, markdown)
         return postmortem.link
+    if postmortem.link and not fresh_file:
+        return postmortem.link  # a file: not a new upload at every save
     try:
-        return await deps.slack.create_canvas(title[:255], markdown)
+        return await deps.slack.create_canvas(title[:255], markdown, readers=incident.channel_id)
     except SlackRefusal:
         # Canvases are not available everywhere (free workspaces, admin settings): a file is.
         return await deps.slack.upload(
@@ -131,6 +138,7 @@ async def mark_in_review(deps: Deps, *, channel_id: str, by: str) -> None:
     """The draft is ready for the review meeting."""
     async with incident_change(deps, channel_id, by=by) as change:
         postmortem = await _locked(change)
+        _ready(change)
         if postmortem.status != PostmortemStatus.DRAFT:
             raise UserFacingError(f"The postmortem is {postmortem.status}, not a draft.")
         postmortem.status = PostmortemStatus.IN_REVIEW.value
@@ -146,6 +154,7 @@ async def publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool = Fal
         postmortem = await _locked(change)
         if postmortem.status == PostmortemStatus.PUBLISHED:
             raise UserFacingError("This postmortem is already published.")
+        _ready(change)
         findings = _findings(postmortem.sections, names)
         if findings and not confirmed:
             raise NeedsConfirmation(findings)
@@ -154,7 +163,7 @@ async def publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool = Fal
         postmortem.published_at = change.at
         change.incident.status = Status.CLOSED.value
         change.record("postmortem_published", findings=len(postmortem.findings))
-        change.then(lambda i: share(deps, i))
+        change.then(lambda i: share(deps, i, fresh_file=True))
         change.then(lambda i: _say(deps, i, published_notice(i, postmortem, by)))
         change.then(lambda i: _announce_published(deps, i, postmortem))
 
@@ -196,6 +205,16 @@ async def _people(deps: Deps, channel_id: str) -> list[str]:
     people = {incident.declared_by, *(r.user_id for r in incident.roles)}
     people |= {e.actor for e in entries if e.actor}
     return sorted(set((await deps.slack.user_names(people)).values()))
+
+
+def _ready(change: Change) -> None:
+    """Review and publication wait while the incident is open again."""
+    incident = change.incident
+    if incident.status != Status.POSTMORTEM:
+        raise UserFacingError(
+            f"Incident #{incident.id} is {incident.status}: its postmortem waits until it is "
+            "resolved again."
+        )
 
 
 async def _locked(change: Change) -> Postmortem:

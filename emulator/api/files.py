@@ -127,3 +127,23 @@ async def canvases_edit(call: Call) -> dict[str, Any]:
         else:
             raise ApiError("canvas_editing_failed", detail=f"operation {operation!r} not emulated")
     return {}
+
+
+@method("canvases.access.set")
+async def canvases_access_set(call: Call) -> dict[str, Any]:
+    """Let channels (their members) or people read or write a canvas."""
+    canvas = call.emu.workspace.canvases.get(call.text("canvas_id") or "")
+    if canvas is None:
+        raise ApiError("canvas_not_found")
+    level = call.text("access_level")
+    if level not in ("read", "write", "owner"):
+        raise ApiError("invalid_parameters")
+    for channel in call.ids("channel_ids"):
+        if channel not in call.emu.channels:
+            raise ApiError("channel_not_found")
+        canvas.access[channel] = str(level)
+    for user in call.ids("user_ids"):
+        if user not in call.emu.users:
+            raise ApiError("user_not_found")
+        canvas.access[user] = str(level)
+    return {}

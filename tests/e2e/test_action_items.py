@@ -59,7 +59,7 @@ async def test_an_item_made_by_command_has_its_owner_due_date_and_priority(
     [
         ("action Fix it <@U0NOBODY|ghost>", "`U0NOBODY` is not a member of this workspace."),
         ("action Fix it due 2025-01-01", "2025-01-01 has passed; give a due date from today"),
-        ("action Fix it due someday", "I can't read `someday` as a date."),
+        ("action Fix it due 2025-13-45", "I can't read `2025-13-45` as a date."),
         ("action INC-99 done", "There is no action item INC-99."),
         ("action", "What is the action?"),
         ("action INC-1 fly", "I can't do `fly` to an action item."),
@@ -279,3 +279,32 @@ async def test_the_card_button_adds_an_item_through_a_form_checked_before_it_clo
     await emu.submit_view(view.id, values=values)
     post = await item_post(emu, channel, 1)
     assert "*INC-1* Add a canary stage · <@U0BOB> · due 2025-01-24 · P1" in block_text(post.blocks)
+
+
+async def test_due_to_and_other_prefixes_stay_in_the_title(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu)
+    await in_channel(emu, channel, "action Alert on checkout failures due to timeouts")
+    await in_channel(emu, channel, "action SEC-42 rotate the leaked keys due 2025-01-20")
+    await ephemeral_for(emu, count=2)
+    first, second = await items(bot)
+    assert (first.title, first.due_on) == ("Alert on checkout failures due to timeouts", None)
+    assert (second.title, second.due_on) == ("SEC-42 rotate the leaked keys", date(2025, 1, 20))
+
+
+async def test_the_owner_of_a_private_incidents_item_is_brought_into_its_channel(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    from bot.services.declare import Declaration, declare_incident
+    from bot.severity import Severity
+
+    incident = await declare_incident(
+        bot.runtime.deps,
+        Declaration(severity=Severity.SEV1, title="data leak", declarer="U0ALICE", is_private=True),
+    )
+    channel = emu.channels[str(incident.channel_id)]
+    assert "U0CAROL" not in channel.members
+    await in_channel(emu, channel, "action Rotate the keys <@U0CAROL|carol>")
+    await ephemeral_for(emu)
+    assert "U0CAROL" in channel.members

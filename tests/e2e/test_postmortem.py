@@ -163,3 +163,27 @@ async def test_owner_review_and_nonsense_postmortem_commands(
     assert general is not None
     await in_channel(emu, general, "postmortem")
     assert "This works inside an incident's channel" in (await ephemeral_for(emu, count=3)).text
+
+
+async def test_a_reopened_incident_keeps_its_postmortem_waiting(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await resolved_with_postmortem(emu, bot)
+    await in_channel(emu, channel, "reopen")
+    await emu.wait_for(lambda: "Investigating" in channel.topic)
+    emu.ephemerals.clear()
+    await in_channel(emu, channel, "postmortem publish")
+    answer = await ephemeral_for(emu)
+    assert answer.text == (
+        "Incident #1 is investigating: its postmortem waits until it is resolved again."
+    )
+    [incident] = await stored_incidents(bot.runtime)
+    assert incident.status == "investigating"
+
+
+async def test_the_canvas_is_readable_by_the_incident_channel(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await resolved_with_postmortem(emu, bot)
+    [drawn] = emu.workspace.canvases.values()
+    assert drawn.access == {channel.id: "read"}

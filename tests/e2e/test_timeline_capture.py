@@ -249,3 +249,60 @@ async def test_backfill_adds_the_marks_made_while_the_bot_was_down_without_dupli
     assert await backfill_open_incidents(bot.runtime.deps) == 0
     found = {(e.message_ts, e.added_by) for e in await entries(bot)}
     assert found == {(parent.ts, "U0BOB"), (reply.ts, "U0ALICE"), (pinned.ts, "U0CAROL")}
+
+
+async def test_a_deleted_message_with_replies_leaves_the_timeline_as_a_tombstone(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu)
+    message = await emu.user_posts(channel.id, "U0ALICE", "disk is full")
+    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
+    await emu.wait_for(lambda: ACK_REACTION in message.reactions)
+    await emu.send_event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel.id,
+            "ts": "1795740000.000001",
+            "message": {
+                "type": "message",
+                "subtype": "tombstone",
+                "text": "This message was deleted.",
+                "user": "USLACKBOT",
+                "ts": message.ts,
+                "reply_count": 1,
+            },
+            "event_ts": "1795740000.000001",
+        }
+    )
+
+    async def gone() -> bool:
+        return await entries(bot) == []
+
+    await until(gone)
+
+
+async def test_an_unfurl_does_not_mark_an_entry_edited(emu: SlackEmulator, bot: RunningBot) -> None:
+    channel = await declare(emu)
+    message = await emu.user_posts(channel.id, "U0ALICE", "see https://status.example")
+    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
+    await emu.wait_for(lambda: ACK_REACTION in message.reactions)
+    await emu.send_event(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel.id,
+            "ts": "1795740000.000002",
+            "message": {
+                "type": "message",
+                "user": "U0ALICE",
+                "text": message.text,
+                "ts": message.ts,
+            },
+            "event_ts": "1795740000.000002",
+        }
+    )
+    [entry] = await entries(bot)
+    assert not entry.edited

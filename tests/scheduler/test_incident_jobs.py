@@ -12,7 +12,8 @@ import pytest
 
 from bot.services.postmortems import publish, save_sections
 from emulator import Channel, SlackEmulator
-from scheduler.jobs import IncompleteRun, run_job
+from scheduler.delivery import IncompleteRun
+from scheduler.jobs import run_job
 from tests.conftest import BOT_TOKEN, RunningBot
 from tests.helpers import declare, dm_texts, ephemeral_for, in_channel
 

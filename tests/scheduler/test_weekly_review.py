@@ -17,7 +17,8 @@ from emulator import Message, SlackEmulator
 from models import incidents as incident_rows
 from models import postmortems as postmortem_rows
 from models.action_items import add as add_item
-from scheduler.jobs import IncompleteRun, Job, run_job
+from scheduler.delivery import IncompleteRun
+from scheduler.jobs import Job, run_job
 from scheduler.review import post_weekly_review
 from tests.conftest import RunningBot
 from tests.helpers import block, block_text
