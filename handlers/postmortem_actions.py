@@ -12,7 +12,7 @@ from bot.postmortem import SECTIONS
 from bot.rendering.postmortems import editor_modal, findings_message, items_message
 from bot.requests import PostmortemRequest
 from bot.services import postmortems
-from bot.services.postmortem_items import items_from_section
+from bot.services.postmortem_items import save_postmortem
 from bot.times import local_time
 
 
@@ -72,18 +72,10 @@ async def handle_editor_submission(
         for s in SECTIONS
     }
     channel, user = view["private_metadata"], body["user"]["id"]
-    findings = await postmortems.save_sections(deps, channel_id=channel, sections=sections, by=user)
-    incident, postmortem = await postmortems.postmortem_in(deps, channel)
-    items = await items_from_section(
-        deps,
-        channel_id=channel,
-        text=sections["action_items"],
-        by=user,
-        postmortem_id=postmortem.id,
+    saved = await save_postmortem(deps, channel_id=channel, sections=sections, by=user)
+    blocks = findings_message(saved.findings, publishing=False) + items_message(
+        saved.items.made, saved.items.refused
     )
-    if items.made:
-        await postmortems.share(deps, incident)
-    blocks = findings_message(findings, publishing=False) + items_message(items.made, items.refused)
     await deps.slack.post_ephemeral(channel, user, text="Postmortem saved", blocks=blocks)
 
 

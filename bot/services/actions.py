@@ -10,10 +10,12 @@ from bot.deps import Deps
 from bot.errors import SlackRefusal, UserFacingError
 from bot.requests import CreateAction
 from bot.services.incidents import incident_in
+from bot.services.postmortems import share
 from bot.services.roles import check_person
 from models import ActionItem, Incident, timeline
 from models import action_items as item_rows
 from models import incidents as incident_rows
+from models import postmortems as postmortem_rows
 
 OWN = "own an action item"
 
@@ -30,6 +32,7 @@ async def create_action(
     request: CreateAction,
     by: str,
     postmortem_id: int | None = None,
+    redraft: bool = True,
 ) -> ItemView:
     """Add an item to the channel's incident, checking the owner and the date first."""
     title, owner, due, priority = request.title, request.owner, request.due, request.priority
@@ -59,6 +62,8 @@ async def create_action(
             text=title,
             data={"item": item.id, "owner": owner},
         )
+    if redraft:
+        await _redraft_postmortem(deps, incident)
     return ItemView(item, incident)
 
 
@@ -95,6 +100,7 @@ async def change_action(
             text=item.title,
             data={"item": number, "change": verb, "value": arg, "status": item.status},
         )
+    await _redraft_postmortem(deps, incident)
     return ItemView(item, incident)
 
 
@@ -119,6 +125,14 @@ def _apply(
         item.due_on = due_on
     elif verb == "priority":
         item.priority = str(arg)
+
+
+async def _redraft_postmortem(deps: Deps, incident: Incident) -> None:
+    """The postmortem always lists the incident's current items: redraw it when they change."""
+    async with deps.sessions() as session:
+        postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
+    if postmortem is not None and postmortem.status != "published":
+        await share(deps, incident)
 
 
 async def _bring_owner_in(deps: Deps, incident: Incident, owner: str) -> None:

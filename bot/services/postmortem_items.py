@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.action_commands import ActionUsage, parse_action
 from bot.deps import Deps
@@ -12,6 +13,7 @@ from bot.escape import escape_mrkdwn
 from bot.requests import CreateAction
 from bot.services.actions import create_action
 from bot.services.incidents import incident_in
+from bot.services.postmortems import postmortem_in, save_sections, share
 from models import action_items as item_rows
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
@@ -24,6 +26,32 @@ class Outcome:
 
     made: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Saved:
+    """What saving the editor's form did: blameless findings, and items made from it."""
+
+    findings: list[dict[str, Any]]
+    items: Outcome
+
+
+async def save_postmortem(
+    deps: Deps, *, channel_id: str, sections: dict[str, str], by: str
+) -> Saved:
+    """Store the sections (checked for blame), make items of new ACTION ITEMS lines, re-draft."""
+    findings = await save_sections(deps, channel_id=channel_id, sections=sections, by=by)
+    incident, postmortem = await postmortem_in(deps, channel_id)
+    items = await items_from_section(
+        deps,
+        channel_id=channel_id,
+        text=sections.get("action_items", ""),
+        by=by,
+        postmortem_id=postmortem.id,
+    )
+    if items.made:
+        await share(deps, incident)  # once more, now listing the new items
+    return Saved(findings=findings, items=items)
 
 
 async def items_from_section(
@@ -52,6 +80,7 @@ async def items_from_section(
                 request=request,
                 by=by,
                 postmortem_id=postmortem_id,
+                redraft=False,
             )
         except (ActionUsage, UserFacingError) as error:
             reason = error.message.split("\n")[0]

@@ -308,3 +308,18 @@ async def test_the_owner_of_a_private_incidents_item_is_brought_into_its_channel
     await in_channel(emu, channel, "action Rotate the keys <@U0CAROL|carol>")
     await ephemeral_for(emu)
     assert "U0CAROL" in channel.members
+
+
+async def test_the_postmortem_is_redrawn_when_an_item_changes(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu, "sev1 payments down")
+    await in_channel(emu, channel, "resolve")
+    await emu.wait_for(lambda: any("drafted from the timeline" in m.text for m in channel.messages))
+    await in_channel(emu, channel, "action Add a canary stage")
+    await ephemeral_for(emu)
+    [canvas] = emu.workspace.canvases.values()
+    await emu.wait_for(lambda: "**INC-1** Add a canary stage — no owner" in canvas.markdown)
+    await in_channel(emu, channel, "action INC-1 done")
+    await ephemeral_for(emu, count=2)
+    assert "P2, done" in canvas.markdown
