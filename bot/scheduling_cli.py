@@ -43,7 +43,10 @@ async def run_job_command(
     now = clock.now()
     try:
         await migrate(runtime.engine)
-        sent = await run_job(runtime.deps, name, now=now, jobs=jobs)
+        # A run "as of" a time still to come is not the scheduler's run: recording it would
+        # hide real runs missed until then from the start-up catch-up.
+        future = now > SystemClock().now()
+        sent = await run_job(runtime.deps, name, now=now, jobs=jobs, record=not future)
     except Exception as error:
         logger.exception("job %s failed", name)
         print(f"{name} failed at {now.isoformat()}: {error}", file=sys.stderr)

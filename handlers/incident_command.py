@@ -17,6 +17,10 @@ from bot.services.listing import visible_open_incidents
 from handlers.action_items import list_actions
 from handlers.incident_actions import run_in_channel
 
+# Slack takes 5 answers through one response_url.
+RESPONSES = 4
+HOME_HINT = "your own items; narrow the list with `mine` or `overdue`"
+
 
 async def handle_incident_command(
     ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond, deps: Deps
@@ -32,8 +36,10 @@ async def handle_incident_command(
             await respond(help_text())
         case ListActions():
             pages = await list_actions(deps, request, channel_id=channel, user=user)
-            for blocks in pages:
+            for blocks in pages[:RESPONSES]:
                 await respond(text="Action items", blocks=blocks)
+            if len(pages) > RESPONSES:
+                await respond(f"…and more than fit here; App Home lists {HOME_HINT}.")
         case ListIncidents():
             found = await visible_open_incidents(deps, user)
             await respond(incident_list(found, deps.clock.now(), deps.policy))
