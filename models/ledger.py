@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, select, update
+from sqlalchemy import CursorResult, Executable, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -101,3 +101,11 @@ def _insert(
 async def _rowcount(session: AsyncSession, statement: Executable) -> int:
     result = cast(CursorResult[Any], await session.execute(statement))
     return result.rowcount
+
+
+async def last_sent(*, session: AsyncSession, job: str, before: datetime) -> datetime | None:
+    """When this job last sent a message, before a time."""
+    result = await session.execute(
+        select(func.max(Delivery.sent_at)).where(Delivery.job == job, Delivery.sent_at < before)
+    )
+    return result.scalar_one_or_none()

@@ -46,10 +46,13 @@ async def build_review(deps: Deps, now: datetime) -> Review:
     today = now.astimezone(deps.zone).date()
     ic = Role.COMMANDER.value
     async with deps.sessions() as session:
+        # "Since the last review": since it went out, if one did (a late catch-up moves it).
+        previous = await ledger.last_sent(session=session, job=JOB, before=now)
+        since = previous if previous and previous > now - 2 * SINCE_LAST_REVIEW else None
         counts = await action_review.counts_by_priority(session=session, today=today)
         overdue = await action_review.overdue(session=session, today=today, commander_role=ic)
         completed = await action_review.completed_between(
-            session=session, after=now - SINCE_LAST_REVIEW, until=now, commander_role=ic
+            session=session, after=since or now - SINCE_LAST_REVIEW, until=now, commander_role=ic
         )
         completion = await action_review.completion_since(
             session=session, since=now - timedelta(days=COMPLETION_WINDOW_DAYS)

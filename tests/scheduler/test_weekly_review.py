@@ -299,3 +299,18 @@ async def test_a_long_review_keeps_to_slacks_limits_and_continues_in_a_paced_thr
     )
     assert numbers == Counter(range(1, 331))
     assert len(sleep.waits) == 9 and min(sleep.waits) >= 1
+
+
+async def test_completed_since_the_last_review_counts_from_when_it_went_out(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    number = await incident(bot, "search slow")
+    await item(bot, number, "Before the late review", "U0BOB", closed=day(1, 21))
+    await item(bot, number, "After the late review", "U0BOB", closed=day(1, 24))
+    late = MONDAY + timedelta(days=2)  # the Monday review went out on Wednesday (a catch-up)
+    assert await run(bot, late) == 1
+    assert await run(bot, MONDAY + timedelta(days=7)) == 1
+    next_monday = reviews(emu)[-1]
+    shown = str(next_monday.blocks)
+    assert "After the late review" in shown
+    assert "Before the late review" not in shown
