@@ -12,7 +12,7 @@ from bot.rendering.help import help_text
 from bot.settings import Settings
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
-from tests.helpers import ephemeral_for, slash
+from tests.helpers import declare
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = json.loads((ROOT / "manifest.json").read_text())
@@ -58,8 +58,15 @@ def test_the_manifest_posts_everything_to_the_one_endpoint() -> None:
 async def test_every_method_the_bot_calls_is_granted_by_a_manifest_scope(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    await slash(emu, "sev1 payments down")
-    await ephemeral_for(emu)
+    channel = await declare(emu, "sev1 payments down")
+    message = await emu.user_posts(channel.id, "U0ALICE", "error rate 40%")
+    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
+    for text in ("role tech <@U0BOB|bob>", "update rolling back", "action Add a canary", "resolve"):
+        await emu.slash_command("/incident", text, user="U0ALICE", channel=channel.id)
+    await emu.wait_for(lambda: bool(emu.workspace.canvases))
+    await emu.wait_for(lambda: len(emu.calls_to("canvases.access.set")) == 1)
+    await emu.user_opens_home("U0ALICE")
+    await emu.wait_for(lambda: bool(emu.calls_to("views.publish")))
     granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     for method in {call.method for call in emu.calls}:
         scopes = json.loads((REFERENCE / f"{method}.json").read_text())["scope"].get("bot")
