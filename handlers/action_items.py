@@ -6,15 +6,18 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.dates import parse_due
 from bot.deps import Deps
-from bot.errors import UserFacingError
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.rendering.actions import item_blocks, item_line, item_list, new_action_modal
 from bot.requests import ChangeAction, CreateAction, ListActions
-from bot.services.actions import OWN, change_action, create_action, items_for, today
+from bot.services.actions import (
+    change_action,
+    create_action,
+    items_for,
+    new_item_problems,
+    today,
+)
 from bot.services.home import refresh_home
-from bot.services.roles import check_person
 
 HEADINGS = {
     "incident": "This incident's action items",
@@ -109,8 +112,14 @@ async def handle_new_action(
     owner = values[BlockId.NEW_ACTION_OWNER]["value"].get("selected_user")
     due = values[BlockId.NEW_ACTION_DUE]["value"].get("selected_date")
     priority = values[BlockId.NEW_ACTION_PRIORITY]["value"]["selected_option"]["value"]
-    errors = await form_problems(deps, title=title, owner=owner, due=due)
-    if errors:
+    problems = await new_item_problems(deps, title=title, owner=owner, due=due)
+    if problems:
+        fields = {
+            "title": BlockId.NEW_ACTION_TITLE,
+            "owner": BlockId.NEW_ACTION_OWNER,
+            "due": BlockId.NEW_ACTION_DUE,
+        }
+        errors = {str(fields[field]): text for field, text in problems.items()}
         await ack(response_action="errors", errors=errors)
         return
     await ack()
@@ -118,26 +127,6 @@ async def handle_new_action(
     await run_action_request(
         deps, request, channel_id=view["private_metadata"], user=body["user"]["id"]
     )
-
-
-async def form_problems(
-    deps: Deps, *, title: str, owner: str | None, due: str | None
-) -> dict[str, str]:
-    """What is wrong with the new-item form, by block."""
-    errors: dict[str, str] = {}
-    if not title:
-        errors[BlockId.NEW_ACTION_TITLE] = "Say what should be done."
-    if owner:
-        try:
-            await check_person(deps, owner, to=OWN)
-        except UserFacingError as error:
-            errors[BlockId.NEW_ACTION_OWNER] = error.message
-    if due:
-        try:
-            parse_due(due, today=today(deps))
-        except UserFacingError as error:
-            errors[BlockId.NEW_ACTION_DUE] = error.message
-    return errors
 
 
 def register(app: AsyncApp) -> None:

@@ -121,3 +121,18 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> N
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(0.02)
+
+
+async def declare_private(runtime: Runtime, emu: SlackEmulator, title: str) -> Channel:
+    """Declare a private incident as alice (what the declare form does with "private" ticked)."""
+    from bot.services.declare import Declaration, declare_incident
+    from bot.severity import Severity
+
+    incident = await declare_incident(
+        runtime.deps,
+        Declaration(severity=Severity.SEV1, title=title, declarer="U0ALICE", is_private=True),
+    )
+    assert incident.channel_id is not None
+    channel = emu.channels[incident.channel_id]
+    assert channel.is_private and channel.members == {"U0BOT", "U0ALICE"}
+    return channel

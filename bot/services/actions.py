@@ -192,3 +192,23 @@ async def _members(deps: Deps, channel: str) -> set[str]:
         if refusal.error == "channel_not_found":  # archived away or unreachable: nobody
             return set()
         raise
+
+
+async def new_item_problems(
+    deps: Deps, *, title: str, owner: str | None, due: str | None
+) -> dict[str, str]:
+    """What is wrong with a new item typed in a form, by field (title, owner, due)."""
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = "Say what should be done."
+    if owner:
+        try:
+            await check_person(deps, owner, to=OWN)
+        except UserFacingError as error:
+            errors["owner"] = error.message
+    if due:
+        try:
+            parse_due(due, today=today(deps))
+        except UserFacingError as error:
+            errors["due"] = error.message
+    return errors

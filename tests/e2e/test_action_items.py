@@ -11,7 +11,14 @@ from bot.services.postmortems import postmortem_in
 from emulator import Channel, Message, SlackEmulator
 from models import ActionItem, action_items
 from tests.conftest import RunningBot
-from tests.helpers import block_text, declare, ephemeral_for, in_channel, stored_incidents
+from tests.helpers import (
+    block_text,
+    declare,
+    declare_private,
+    ephemeral_for,
+    in_channel,
+    stored_incidents,
+)
 
 
 async def items(bot: RunningBot) -> list[ActionItem]:
@@ -296,14 +303,7 @@ async def test_due_to_and_other_prefixes_stay_in_the_title(
 async def test_the_owner_of_a_private_incidents_item_is_brought_into_its_channel(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    from bot.services.declare import Declaration, declare_incident
-    from bot.severity import Severity
-
-    incident = await declare_incident(
-        bot.runtime.deps,
-        Declaration(severity=Severity.SEV1, title="data leak", declarer="U0ALICE", is_private=True),
-    )
-    channel = emu.channels[str(incident.channel_id)]
+    channel = await declare_private(bot.runtime, emu, "data leak")
     assert "U0CAROL" not in channel.members
     await in_channel(emu, channel, "action Rotate the keys <@U0CAROL|carol>")
     await ephemeral_for(emu)

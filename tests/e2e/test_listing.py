@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.ids import BlockId
-from bot.services.declare import Declaration, declare_incident
-from bot.severity import Severity
-from emulator import Channel, SlackEmulator, View
+from emulator import SlackEmulator, View
 from tests.conftest import RunningBot
 from tests.helpers import (
     block,
     block_text,
     declare,
+    declare_private,
     ephemeral_for,
     in_channel,
     slash,
@@ -33,18 +32,6 @@ async def home_of(emu: SlackEmulator, user: str) -> View:
     await emu.wait_for(lambda: len(emu.calls_to("views.publish")) > published)
     [home] = [v for v in emu.views.values() if v.type == "home" and v.user == user]
     return home
-
-
-async def declare_private(bot: RunningBot, emu: SlackEmulator, title: str) -> Channel:
-    """Declare a private incident as alice (what the declare form does with "private" ticked)."""
-    incident = await declare_incident(
-        bot.runtime.deps,
-        Declaration(severity=Severity.SEV1, title=title, declarer="U0ALICE", is_private=True),
-    )
-    assert incident.channel_id is not None
-    channel = emu.channels[incident.channel_id]
-    assert channel.is_private and channel.members == {"U0BOT", "U0ALICE"}
-    return channel
 
 
 async def test_listing_with_nothing_open_says_so(emu: SlackEmulator, bot: RunningBot) -> None:
@@ -93,7 +80,7 @@ async def test_a_private_incident_is_listed_to_its_members_only(
 ) -> None:
     await declare(emu, "sev2 payments down")
     bot.clock.advance(timedelta(minutes=5))
-    private = await declare_private(bot, emu, "payroll data leak")
+    private = await declare_private(bot.runtime, emu, "payroll data leak")
 
     alice_sees = await listed_to(emu, "U0ALICE")
     bob_sees = await listed_to(emu, "U0BOB")
@@ -111,7 +98,7 @@ async def test_a_private_incident_is_listed_to_its_members_only(
 async def test_someone_invited_to_a_private_incident_then_sees_it_listed(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    private = await declare_private(bot, emu, "payroll data leak")
+    private = await declare_private(bot.runtime, emu, "payroll data leak")
     assert await listed_to(emu, "U0BOB") == "No open incidents. 🎉"
 
     await in_channel(emu, private, "role tech <@U0BOB|bob>")
@@ -181,7 +168,7 @@ async def test_home_hides_private_incidents_from_non_members(
 ) -> None:
     await declare(emu, "sev2 payments down")
     bot.clock.advance(timedelta(minutes=1))
-    await declare_private(bot, emu, "payroll data leak")
+    await declare_private(bot.runtime, emu, "payroll data leak")
 
     alice = await home_of(emu, "U0ALICE")
     carol = await home_of(emu, "U0CAROL")

@@ -3,6 +3,7 @@ removals, retries and duplicates all leave exactly the right timeline."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.services.backfill import backfill_open_incidents
@@ -251,31 +252,42 @@ async def test_backfill_adds_the_marks_made_while_the_bot_was_down_without_dupli
     assert found == {(parent.ts, "U0BOB"), (reply.ts, "U0ALICE"), (pinned.ts, "U0CAROL")}
 
 
+async def marked(emu: SlackEmulator, channel_id: str, text: str) -> Message:
+    """A message alice posts and pins with 📌, once the bot has confirmed it."""
+    message = await emu.user_posts(channel_id, "U0ALICE", text)
+    await emu.user_reacts(channel_id, message.ts, "U0ALICE", "pushpin")
+    await emu.wait_for(lambda: ACK_REACTION in message.reactions)
+    return message
+
+
+def message_changed(channel_id: str, message: dict[str, object]) -> dict[str, object]:
+    """A `message_changed` event as Slack sends it."""
+    now = f"{float(str(message['ts'])) + 60:.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel_id,
+        "ts": now,
+        "message": message,
+        "event_ts": now,
+    }
+
+
 async def test_a_deleted_message_with_replies_leaves_the_timeline_as_a_tombstone(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
     channel = await declare(emu)
-    message = await emu.user_posts(channel.id, "U0ALICE", "disk is full")
-    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
-    await emu.wait_for(lambda: ACK_REACTION in message.reactions)
-    await emu.send_event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "hidden": True,
-            "channel": channel.id,
-            "ts": "1795740000.000001",
-            "message": {
-                "type": "message",
-                "subtype": "tombstone",
-                "text": "This message was deleted.",
-                "user": "USLACKBOT",
-                "ts": message.ts,
-                "reply_count": 1,
-            },
-            "event_ts": "1795740000.000001",
-        }
-    )
+    message = await marked(emu, channel.id, "disk is full")
+    tombstone = {
+        "type": "message",
+        "subtype": "tombstone",
+        "text": "This message was deleted.",
+        "user": "USLACKBOT",
+        "ts": message.ts,
+        "reply_count": 1,
+    }
+    await emu.send_event(message_changed(channel.id, tombstone))
 
     async def gone() -> bool:
         return await entries(bot) == []
@@ -285,24 +297,10 @@ async def test_a_deleted_message_with_replies_leaves_the_timeline_as_a_tombstone
 
 async def test_an_unfurl_does_not_mark_an_entry_edited(emu: SlackEmulator, bot: RunningBot) -> None:
     channel = await declare(emu)
-    message = await emu.user_posts(channel.id, "U0ALICE", "see https://status.example")
-    await emu.user_reacts(channel.id, message.ts, "U0ALICE", "pushpin")
-    await emu.wait_for(lambda: ACK_REACTION in message.reactions)
-    await emu.send_event(
-        {
-            "type": "message",
-            "subtype": "message_changed",
-            "hidden": True,
-            "channel": channel.id,
-            "ts": "1795740000.000002",
-            "message": {
-                "type": "message",
-                "user": "U0ALICE",
-                "text": message.text,
-                "ts": message.ts,
-            },
-            "event_ts": "1795740000.000002",
-        }
-    )
-    [entry] = await entries(bot)
-    assert not entry.edited
+    message = await marked(emu, channel.id, "see https://status.example")
+    unfurled = {"type": "message", "user": "U0ALICE", "text": message.text, "ts": message.ts}
+    await emu.send_event(message_changed(channel.id, unfurled))
+    for _ in range(20):  # it never becomes edited while the event is handled
+        [entry] = await entries(bot)
+        assert not entry.edited
+        await asyncio.sleep(0.02)

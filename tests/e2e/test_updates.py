@@ -7,7 +7,15 @@ from datetime import timedelta
 from bot.ids import ActionId, BlockId, CallbackId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
-from tests.helpers import block, block_text, card_of, declare, in_channel, stored_incidents
+from tests.helpers import (
+    block,
+    block_text,
+    card_of,
+    declare,
+    declare_private,
+    in_channel,
+    stored_incidents,
+)
 
 
 async def test_an_update_goes_to_the_channel_and_the_announcement_thread(
@@ -45,14 +53,7 @@ async def test_an_update_goes_to_the_channel_and_the_announcement_thread(
 async def test_a_private_incident_update_stays_in_its_channel(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    from bot.services.declare import Declaration, declare_incident
-    from bot.severity import Severity
-
-    incident = await declare_incident(
-        bot.runtime.deps,
-        Declaration(severity=Severity.SEV1, title="data leak", declarer="U0ALICE", is_private=True),
-    )
-    channel = emu.channels[str(incident.channel_id)]
+    channel = await declare_private(bot.runtime, emu, "data leak")
     await in_channel(emu, channel, "update keys rotated")
     await emu.wait_for(
         lambda: any("keys rotated" in block_text(m.blocks) for m in channel.messages)
