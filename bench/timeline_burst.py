@@ -257,7 +257,7 @@ def reaction_event(send: Send) -> dict[str, Any]:
         "reaction": EMOJI,
         "item_user": message.user,
         "item": {"type": "message", "channel": send.target.channel, "ts": message.ts},
-        "event_ts": f"{time.time():.6f}",
+        "event_ts": f"{time.time():.6f}",  # real clock: only a label, the bot ignores it
     }
 
 

@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         if args.command == "demo":
+            from bot.clock import SystemClock
             from bot.demo import run_demo
 
-            return int(asyncio.run(run_demo()))
+            # The command line is the edge: the demo starts now, on a clock it then moves.
+            return int(asyncio.run(run_demo(SystemClock().now())))
         settings = load_settings()
         if args.command == "export":
             from bot.export_cli import run_export

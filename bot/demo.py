@@ -21,8 +21,8 @@ SECRET = "demo-signing-secret"
 BOT_TOKEN = "xoxb-demo"
 
 
-async def run_demo() -> int:
-    """Start the emulator and the bot, play an incident, print what people would see."""
+async def run_demo(start: datetime) -> int:
+    """Start the emulator and the bot, play an incident from `start`, print what people see."""
     with tempfile.TemporaryDirectory(prefix="incident-demo-") as folder:
         database = Path(folder) / "incidents.db"
         async with SlackEmulator(signing_secret=SECRET, bot_token=BOT_TOKEN) as emu:
@@ -35,7 +35,7 @@ async def run_demo() -> int:
                 INCIDENT_ANNOUNCE_CHANNEL="#incidents",
                 INCIDENT_TIMEZONE=os.environ.get("INCIDENT_TIMEZONE", "UTC"),
             )
-            clock = FrozenClock(datetime.now(UTC).replace(second=0, microsecond=0))
+            clock = FrozenClock(start.astimezone(UTC).replace(second=0, microsecond=0))
             runtime = build_runtime(settings, clock=clock)
             emu.workspace.ids.clock = lambda: clock.now().timestamp()  # Slack's time is ours too
             await migrate(runtime.engine)
