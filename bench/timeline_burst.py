@@ -33,13 +33,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import fresh_database
-from bot.app import Runtime, asgi_app, build_runtime
+from bot.app.factory import Runtime, asgi_app, build_runtime
+from bot.app.server import serve_in_background
 from bot.clock import FrozenClock
-from bot.db import make_engine, make_sessions, migrate
-from bot.runner import serve_in_background
 from bot.settings import load_settings
 from emulator import ApiCall, Channel, Message, SlackEmulator
 from models import Incident, SeenMessage, TimelineEntry
+from models.database import make_engine, make_sessions, migrate
 
 SIGNING_SECRET = "bench-signing-secret"
 BOT_TOKEN = "xoxb-bench"

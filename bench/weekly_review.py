@@ -35,16 +35,16 @@ from sqlalchemy import Table, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bench.common import fresh_database
-from bot.app import Runtime, build_runtime
+from bot.app.factory import Runtime, build_runtime
 from bot.clock import FrozenClock
-from bot.db import migrate
-from bot.deps import Deps
+from bot.services.deps import Deps
 from bot.settings import load_settings
 from emulator import SlackEmulator
 from emulator.state import BOT_USER_ID
 from models import ActionItem, Incident, Postmortem, RoleAssignment
 from models.action_items import OPEN
 from models.action_review import Review
+from models.database import migrate
 from scheduler.review import build_review, post_weekly_review
 
 BOT_TOKEN = "xoxb-bench"

@@ -1,78 +1,10 @@
-"""Command line: `python -m bot serve|socket|migrate|backfill|demo|export|run-job|scheduler`."""
+"""`python -m bot …`: the command line lives at the edge, in bot.app.cli."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import contextlib
-import logging
 import sys
 
-from bot.policy import load_policy
-from bot.settings import Mode, SettingsError, load_settings
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand; configuration problems print one line and exit 2."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Incident bot for Slack")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="serve Slack's HTTP requests on 0.0.0.0:$PORT")
-    sub.add_parser("socket", help="connect to Slack over Socket Mode")
-    sub.add_parser("migrate", help="bring the database schema to head")
-    sub.add_parser("backfill", help="add timeline marks made while the bot was down")
-    sub.add_parser("demo", help="play an incident against the local Slack emulator")
-    export = sub.add_parser("export", help="print an incident's timeline as Markdown or JSON")
-    export.add_argument("incident", help="number (12, #12), channel ID or channel name")
-    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    run_job = sub.add_parser("run-job", help="run one scheduled job now (or as if at --at)")
-    run_job.add_argument("job", help="the job's name")
-    run_job.add_argument("--at", help="ISO 8601 time to run as of, e.g. 2025-01-15T09:00+01:00")
-    sub.add_parser("scheduler", help="run the scheduled jobs until stopped (a worker process)")
-    args = parser.parse_args(argv)
-    quiet = args.command in ("demo", "export", "run-job")  # they print a result, not a log
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    try:
-        if args.command == "demo":
-            from bot.clock import SystemClock
-            from bot.demo import run_demo
-
-            # The command line is the edge: the demo starts now, on a clock it then moves.
-            return int(asyncio.run(run_demo(SystemClock().now())))
-        settings = load_settings()
-        if args.command == "export":
-            from bot.export_cli import run_export
-
-            return asyncio.run(run_export(settings, args.incident, args.format))
-        if args.command == "run-job":
-            from bot.scheduling_cli import run_job_command
-
-            return asyncio.run(run_job_command(settings, args.job, args.at))
-        if args.command == "scheduler":
-            from bot.scheduling_cli import run_scheduler
-
-            with contextlib.suppress(KeyboardInterrupt):
-                return asyncio.run(run_scheduler(settings))
-            return 0
-        settings.require(Mode(args.command))
-        load_policy(settings.config_path)  # a bad policy file stops start-up with one line
-    except SettingsError as error:
-        print(f"Configuration error: {error}", file=sys.stderr)
-        return 2
-    from bot import runner
-
-    run = {
-        "serve": runner.serve_http,
-        "socket": runner.serve_socket_mode,
-        "migrate": runner.migrate_only,
-        "backfill": runner.backfill,
-    }[args.command]
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
-    return 0
-
+from bot.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
-    action_prefix: str = Field(default="INC", alias="ACTION_ITEM_PREFIX")
+    item_prefix: str = Field(default="INC", alias="ACTION_ITEM_PREFIX")
     review_channel: str | None = Field(default=None, alias="ACTION_REVIEW_CHANNEL")
     timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(
         default=("pushpin",), alias="TIMELINE_EMOJI"
@@ -100,9 +100,9 @@ class Settings(BaseSettings):
             raise ValueError("must be emoji names separated by commas, e.g. pushpin,round_pushpin")
         return cleaned
 
-    @field_validator("action_prefix")
+    @field_validator("item_prefix")
     @classmethod
-    def _action_prefix_shape(cls, value: str) -> str:
+    def _item_prefix_shape(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Z][A-Z0-9]{0,9}", value):
             raise ValueError("must be 1-10 capital letters or digits, starting with a letter")
         return value

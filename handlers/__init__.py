@@ -12,7 +12,7 @@ from handlers import (
     errors,
     events,
     incident_command,
-    postmortem_actions,
+    postmortem,
     timeline_events,
 )
 
@@ -23,7 +23,7 @@ def register(app: AsyncApp) -> None:
         incident_command,
         declare_modal,
         card,
-        postmortem_actions,
+        postmortem,
         action_items,
         announcement,
         events,

@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.deps import Deps
-from bot.ids import ActionId
+from bot.services.deps import Deps
 from bot.services.membership import join_incident
+from bot.slack.ids import ActionId
 
 
 async def handle_join(

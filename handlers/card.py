@@ -7,16 +7,16 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.deps import Deps
-from bot.ids import ActionId, BlockId, CallbackId
+from bot.commands.dispatch import run_in_channel
+from bot.domain.requests import ChangeStatus, PostUpdate, Reopen
+from bot.domain.roles import Role
+from bot.domain.status import Status
 from bot.rendering.roles import roles_modal
 from bot.rendering.updates import update_modal
-from bot.requests import ChangeStatus, PostUpdate, Reopen
-from bot.roles import Role
+from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.roles import assign_roles, people_problems
-from bot.status import Status
-from handlers.incident_actions import run_in_channel
+from bot.slack.ids import ActionId, BlockId, CallbackId
 
 
 async def handle_status_button(

@@ -7,12 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.commands import UsageError, validate_title
-from bot.deps import Deps
-from bot.ids import BlockId, CallbackId
+from bot.commands.help import UsageError
+from bot.commands.parse import validate_title
+from bot.domain.severity import Severity
 from bot.rendering.declare import PRIVATE, declared_message
 from bot.services.declare import Declaration, declare_incident
-from bot.severity import Severity
+from bot.services.deps import Deps
+from bot.slack.ids import BlockId, CallbackId
 
 
 async def handle_declare_submission(

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 
-from bot.deps import Deps
 from bot.errors import SlackRefusal, UserFacingError
+from bot.services.deps import Deps
 
 logger = logging.getLogger(__name__)
 

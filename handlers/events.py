@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncSay
 
-from bot.deps import Deps
-from bot.rendering.help import help_text
+from bot.commands.help import help_text
+from bot.services.deps import Deps
 from bot.services.home import refresh_home
 
 

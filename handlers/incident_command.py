@@ -6,16 +6,15 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-from bot.commands import parse_incident_command
-from bot.deps import Deps
+from bot.commands.dispatch import list_action_items, run_in_channel
+from bot.commands.help import help_text
+from bot.commands.parse import parse_incident_command
+from bot.domain.requests import Declare, ListActionItems, ListIncidents, OpenDeclareForm, ShowHelp
 from bot.rendering.declare import declare_modal, declared_message
-from bot.rendering.help import help_text
 from bot.rendering.listing import incident_list
-from bot.requests import Declare, ListActions, ListIncidents, OpenDeclareForm, ShowHelp
 from bot.services.declare import Declaration, declare_incident
+from bot.services.deps import Deps
 from bot.services.listing import visible_open_incidents
-from handlers.action_items import list_actions
-from handlers.incident_actions import run_in_channel
 
 # Slack takes 5 answers through one response_url.
 RESPONSES = 4
@@ -27,15 +26,13 @@ async def handle_incident_command(
 ) -> None:
     """Ack at once (Slack allows 3 s), then do the work."""
     await ack()
-    request = parse_incident_command(
-        command.get("text", ""), action_prefix=deps.settings.action_prefix
-    )
+    request = parse_incident_command(command.get("text", ""), item_prefix=deps.settings.item_prefix)
     user, channel = command["user_id"], command["channel_id"]
     match request:
         case ShowHelp():
             await respond(help_text())
-        case ListActions():
-            pages = await list_actions(deps, request, channel_id=channel, user=user)
+        case ListActionItems():
+            pages = await list_action_items(deps, request, channel_id=channel, user=user)
             for blocks in pages[:RESPONSES]:
                 await respond(text="Action items", blocks=blocks)
             if len(pages) > RESPONSES:

@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.deps import Deps
 from bot.services.capture import (
     SlackMessage,
     capture,
@@ -15,6 +14,7 @@ from bot.services.capture import (
     remember_message,
     uncapture_if_unmarked,
 )
+from bot.services.deps import Deps
 
 # Message subtypes that are people's (or integrations') messages worth keeping.
 KEPT_SUBTYPES = {None, "file_share", "thread_broadcast", "bot_message", "me_message"}

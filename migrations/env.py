@@ -26,8 +26,8 @@ def run_on(connection: Connection) -> None:
 
 async def run_from_settings() -> None:
     """Open DATABASE_URL and run the migrations (the `alembic` command line path)."""
-    from bot.db import make_engine
     from bot.settings import load_settings
+    from models.database import make_engine
 
     engine = make_engine(load_settings().database_url)
     async with engine.connect() as connection:

@@ -1,9 +1,12 @@
-"""SQLAlchemy models and query helpers; no Slack, no HTTP."""
+"""SQLAlchemy models and their query helpers, one module per aggregate; no Slack, no HTTP."""
 
-from models.action_item import ActionItem
+from models.action_items import ActionItem
 from models.base import Base
-from models.incident import Incident, RoleAssignment, SeenMessage, TimelineEntry
-from models.postmortem import Delivery, JobRun, Postmortem
+from models.incidents import Incident, RoleAssignment
+from models.ledger import Delivery, JobRun
+from models.postmortems import Postmortem
+from models.seen_messages import SeenMessage
+from models.timeline import TimelineEntry
 
 __all__ = [
     "ActionItem",

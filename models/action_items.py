@@ -1,15 +1,58 @@
-"""Reading and writing action items. Functions never commit: the caller owns the transaction."""
+"""Action items: the follow-through of an incident, with an owner, a due date and a priority;
+and reading and writing them. Functions never commit: the caller owns the transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
-from models.action_item import ActionItem
+from bot.domain.action_items import OPEN, ItemStatus
+from models.base import Base, UTCDateTime
+from models.incidents import Incident
 
-OPEN = ("not started", "in progress")
+
+class ActionItem(Base):
+    """One thing to do so the incident does not recur; shown as `<prefix>-<id>` (INC-12)."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (
+        # Open work by due date (overdue lists, the weekly review) and by owner (mine).
+        Index("ix_action_items_open_due", "status", "due_on"),
+        Index("ix_action_items_owner_status", "owner", "status"),
+        # Closed work by when it closed (the weekly review's windows), never the whole history.
+        Index("ix_action_items_status_completed", "status", "completed_at"),
+        Index("ix_action_items_incident", "incident_id"),
+        # SQLite would otherwise reuse the number of a deleted row; IDs are never reused.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    postmortem_id: Mapped[int | None] = mapped_column(
+        ForeignKey("postmortems.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(32))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))
+    wont_do_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item with its incident, for rendering."""
+
+    item: ActionItem
+    incident: Incident
 
 
 async def add(
@@ -32,7 +75,7 @@ async def add(
         owner=owner,
         due_on=due_on,
         priority=priority,
-        status="not started",
+        status=ItemStatus.NOT_STARTED,
         created_by=created_by,
         created_at=created_at,
     )

@@ -15,14 +15,11 @@ from typing import cast
 from sqlalchemy import Result, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.action_item import ActionItem
-from models.action_items import OPEN
-from models.incident import Incident, RoleAssignment
-from models.postmortem import Postmortem
-
-DONE = "done"
-WONT_DO = "won't do"
-PRIORITIES = ("P1", "P2", "P3")
+from bot.domain.action_items import CLOSED, OPEN, PRIORITIES, ItemStatus
+from bot.domain.postmortems import PostmortemStatus
+from models.action_items import ActionItem
+from models.incidents import Incident, RoleAssignment
+from models.postmortems import Postmortem
 
 # The columns of an ItemRow, in its order.
 _Row = tuple[int, str, str | None, str, date | None, datetime | None, int, str, bool, str | None]
@@ -100,7 +97,7 @@ async def completed_between(
     query = (
         _rows(commander_role)
         .where(
-            ActionItem.status == DONE,
+            ActionItem.status == ItemStatus.DONE,
             ActionItem.completed_at > after,
             ActionItem.completed_at <= until,
         )
@@ -118,7 +115,7 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
     )
     closed = await session.execute(
         select(ActionItem.status, ActionItem.created_at, ActionItem.completed_at).where(
-            ActionItem.status.in_((DONE, WONT_DO)),
+            ActionItem.status.in_(CLOSED),
             ActionItem.completed_at >= since,
             ActionItem.created_at >= since,
         )
@@ -127,7 +124,7 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
     seconds = [
         (completed - created_at).total_seconds()
         for status, created_at, completed in rows
-        if status == DONE and completed is not None
+        if status == ItemStatus.DONE and completed is not None
     ]
     return Completion(
         created=int(still_open.scalar_one()) + len(rows),
@@ -139,7 +136,9 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
 async def unpublished_postmortems(*, session: AsyncSession) -> int:
     """How many postmortems are not published yet."""
     result = await session.execute(
-        select(func.count()).select_from(Postmortem).where(Postmortem.status != "published")
+        select(func.count())
+        .select_from(Postmortem)
+        .where(Postmortem.status != PostmortemStatus.PUBLISHED)
     )
     return int(result.scalar_one())
 

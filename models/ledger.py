@@ -10,11 +10,36 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, func, select, update
+from sqlalchemy import CursorResult, Executable, Integer, String, Text, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
-from models.postmortem import Delivery, JobRun
+from models.base import Base, UTCDateTime
+
+
+class Delivery(Base):
+    """A message a job sends, claimed under a unique key before it is sent, marked once sent."""
+
+    __tablename__ = "deliveries"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    job: Mapped[str] = mapped_column(String(64), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobRun(Base):
+    """When a job last ran to completion, so a run missed while the bot was down happens once."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
 
 # A released claim is dated here, so the next claim of its key finds it stale at once.
 RELEASED_AT = datetime(1970, 1, 1, tzinfo=UTC)

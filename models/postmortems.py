@@ -1,13 +1,43 @@
-"""Reading and writing postmortems. Functions never commit: the caller owns the transaction."""
+"""The postmortem of an incident, and reading and writing it.
+
+Functions never commit: the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
-from models.postmortem import Postmortem
+from bot.domain.postmortems import PostmortemStatus
+from models.base import Base, UTCDateTime
+
+
+class Postmortem(Base):
+    """A blameless postmortem: drafted from the timeline, edited, reviewed, published."""
+
+    __tablename__ = "postmortems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), unique=True
+    )
+    owner: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The narrative sections people write: summary, impact, root_cause, ... (see bot/postmortem).
+    sections: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # What the blameless check found at the last save: [{"sentence", "why", "suggestion"}].
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    canvas_id: Mapped[str | None] = mapped_column(String(32))
+    file_id: Mapped[str | None] = mapped_column(String(32))
+    link: Mapped[str | None] = mapped_column(Text)
+    meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 async def add(
@@ -17,7 +47,7 @@ async def add(
     postmortem = Postmortem(
         incident_id=incident_id,
         owner=owner,
-        status="draft",
+        status=PostmortemStatus.DRAFT,
         due_on=due_on,
         created_at=created_at,
         sections={},
@@ -40,7 +70,9 @@ async def for_incident(
 async def unpublished(*, session: AsyncSession) -> list[Postmortem]:
     """Every postmortem not yet published, oldest due first."""
     result = await session.execute(
-        select(Postmortem).where(Postmortem.status != "published").order_by(Postmortem.due_on)
+        select(Postmortem)
+        .where(Postmortem.status != PostmortemStatus.PUBLISHED)
+        .order_by(Postmortem.due_on)
     )
     return list(result.scalars())
 

@@ -1,14 +1,61 @@
-"""Timeline entries. Functions never commit: the caller owns the transaction."""
+"""Timeline entries, and reading and writing them.
+
+Functions never commit: the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.incident import TimelineEntry
+from models.base import Base, UTCDateTime
+from models.incidents import Incident
+
+
+class TimelineEntry(Base):
+    """Something that happened during the incident, at the time it happened.
+
+    Entries of kind `message` are Slack messages people marked (📌 or a pin): `occurred_at` is
+    the message's own time, `actor` its author, and one message is on a timeline once.
+    """
+
+    __tablename__ = "timeline_entries"
+    __table_args__ = (
+        Index("ix_timeline_entries_incident_time", "incident_id", "occurred_at"),
+        UniqueConstraint("incident_id", "message_ts", name="uq_timeline_entries_message"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    added_by: Mapped[str | None] = mapped_column(String(32))
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    incident: Mapped[Incident] = relationship(back_populates="timeline")
 
 
 async def add(

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.deps import Deps
+from bot.services.deps import Deps
 from models import ledger
 from scheduler.delivery import REFUSED, IncompleteRun
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import partial
 
-from bot.deps import Deps
+from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
 from bot.rendering.reminders import roles_nudge, update_nudge
-from bot.roles import ROLE_NAMES, Role
-from bot.severity import Severity
-from bot.status import Status
+from bot.services.deps import Deps
 from models import Incident
 from models import incidents as incident_rows
 from scheduler.delivery import deliver_once

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from bot.deps import Deps
+from bot.domain.roles import Role
 from bot.rendering.review import overdue_dm
-from bot.roles import Role
+from bot.services.deps import Deps
 from models import action_review
 from models.action_review import ItemRow
 from scheduler.delivery import deliver_once
@@ -30,7 +30,7 @@ async def nudge_overdue_owners(deps: Deps, now: datetime) -> int:
             by_owner.setdefault(row.owner, []).append(row)
     sent = 0
     for owner in sorted(by_owner):
-        dm = overdue_dm(by_owner[owner], today, deps.settings.action_prefix)
+        dm = overdue_dm(by_owner[owner], today, deps.settings.item_prefix)
         sent += await deliver_once(
             deps,
             key=f"{JOB}:{owner}:{week}",

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from bot.deps import Deps
-from bot.postmortem import business_days_between
+from bot.domain.postmortems import business_days_between
+from bot.domain.roles import Role
+from bot.domain.status import Status
 from bot.rendering.reminders import escalation, meeting_reminder, postmortem_reminder
-from bot.roles import Role
-from bot.status import Status
+from bot.services.deps import Deps
 from models import Incident, Postmortem
 from models import incidents as incident_rows
 from models import postmortems as postmortem_rows

@@ -16,9 +16,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.deps import Deps
+from bot.domain.roles import Role
 from bot.rendering.review import weekly_review
-from bot.roles import Role
+from bot.services.deps import Deps
 from models import action_review, ledger
 from models.action_review import Review
 from scheduler.delivery import deliver_once
@@ -84,7 +84,7 @@ async def post_weekly_review(deps: Deps, now: datetime, *, sleep: Sleep = asynci
         done = await ledger.get(session=session, key=key)
     if done is not None and done.sent_at is not None:
         return 0  # the usual case on a rerun: no need to compute it again
-    main, *thread = weekly_review(await build_review(deps, now), deps.settings.action_prefix)
+    main, *thread = weekly_review(await build_review(deps, now), deps.settings.item_prefix)
 
     async def send() -> None:
         channel_id, ts = await deps.slack.post_joining(channel, text=main.text, blocks=main.blocks)

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import Runtime, asgi_app, build_runtime
+from bot.app.factory import Runtime, asgi_app, build_runtime
+from bot.app.server import serve_in_background
 from bot.clock import FrozenClock
-from bot.db import migrate
-from bot.runner import serve_in_background
 from bot.settings import Settings, async_database_url, load_settings
 from emulator import SlackEmulator
+from models.database import migrate
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

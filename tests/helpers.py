@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import Runtime
+from bot.app.factory import Runtime
 from emulator import Channel, Ephemeral, Message, SlackEmulator
 from models import Incident
 
@@ -125,8 +125,8 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0) -> N
 
 async def declare_private(runtime: Runtime, emu: SlackEmulator, title: str) -> Channel:
     """Declare a private incident as alice (what the declare form does with "private" ticked)."""
+    from bot.domain.severity import Severity
     from bot.services.declare import Declaration, declare_incident
-    from bot.severity import Severity
 
     incident = await declare_incident(
         runtime.deps,

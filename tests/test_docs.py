@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.commands import SUBCOMMANDS
-from bot.ids import ActionId
-from bot.rendering.help import help_text
+from bot.commands.help import SUBCOMMANDS, help_text
 from bot.settings import Settings
+from bot.slack.ids import ActionId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
 from tests.helpers import declare

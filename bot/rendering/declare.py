@@ -14,10 +14,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.commands import MAX_TITLE
-from bot.ids import BlockId, CallbackId
-from bot.policy import Policy
-from bot.severity import Severity
+from bot.domain.limits import MAX_INCIDENT_TITLE
+from bot.domain.policy import Policy
+from bot.domain.severity import Severity
+from bot.slack.ids import BlockId, CallbackId
 from models import Incident
 
 MAX_DESCRIPTION = 2900
@@ -53,7 +53,7 @@ def declare_modal(
                 element=PlainTextInputElement(
                     action_id="value",
                     initial_value=title or None,
-                    max_length=MAX_TITLE,
+                    max_length=MAX_INCIDENT_TITLE,
                     placeholder="payments down",
                 ),
             ),

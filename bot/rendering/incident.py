@@ -15,14 +15,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.escape import escape_mrkdwn
-from bot.ids import ActionId, BlockId
-from bot.policy import Policy
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.policy import Policy
+from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.severity import Severity
+from bot.domain.status import ENDED, NEXT_STEPS, Status
+from bot.domain.times import local_time
 from bot.rendering.text import text_sections
-from bot.roles import ROLE_NAMES, Role
-from bot.severity import Severity
-from bot.status import DONE, NEXT_STEPS, Status
-from bot.times import local_time
+from bot.slack.ids import ActionId, BlockId
 from models import Incident
 
 SEVERITY_EMOJI = {Severity.SEV1: "🔴", Severity.SEV2: "🟠", Severity.SEV3: "🟡"}
@@ -98,9 +98,7 @@ def _card_buttons(incident: Incident) -> list[ButtonElement]:
     buttons = [
         ButtonElement(text="Assign roles", action_id=ActionId.ASSIGN_ROLES, value=str(incident.id)),
         ButtonElement(text="Post update", action_id=ActionId.POST_UPDATE, value=str(incident.id)),
-        ButtonElement(
-            text="Add action item", action_id=ActionId.ADD_ACTION, value=str(incident.id)
-        ),
+        ButtonElement(text="Add action item", action_id=ActionId.ADD_ITEM, value=str(incident.id)),
     ]
     for step in NEXT_STEPS.get(status, ()):
         buttons.append(
@@ -156,7 +154,7 @@ def announcement(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[dic
     blocks: list[Block] = [
         SectionBlock(block_id=BlockId.ANNOUNCEMENT, text=MarkdownTextObject(text=text))
     ]
-    if Status(incident.status) not in DONE:
+    if Status(incident.status) not in ENDED:
         blocks.append(
             ActionsBlock(
                 block_id=BlockId.ANNOUNCEMENT_ACTIONS,

@@ -15,17 +15,17 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.action_items import ItemView
-from bot.escape import escape_mrkdwn
-from bot.ids import BlockId
-from bot.policy import Policy
-from bot.rendering.actions import item_blocks
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.policy import Policy
+from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
+from bot.domain.times import duration
+from bot.rendering.action_items import item_blocks
 from bot.rendering.incident import severity_line
-from bot.roles import ROLE_NAMES, Role
-from bot.severity import Severity
-from bot.status import Status
-from bot.times import duration
+from bot.slack.ids import BlockId
 from models import Incident
+from models.action_items import ItemView
 
 MAX_HOME_ROWS = 25
 MAX_HOME_ITEMS = 10

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.policy import SeverityPolicy
-from bot.severity import Severity
+from bot.domain.policy import SeverityPolicy
+from bot.domain.severity import Severity
 from models import Incident
 
 

@@ -12,10 +12,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.escape import escape_mrkdwn
-from bot.ids import ActionId, BlockId, CallbackId
-from bot.postmortem import SECTIONS
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.postmortems import SECTIONS
 from bot.rendering.text import text_sections
+from bot.slack.ids import ActionId, BlockId, CallbackId
 from models import Incident, Postmortem
 
 MAX_SECTION_INPUT = 3000

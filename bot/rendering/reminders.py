@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.escape import escape_mrkdwn
-from bot.times import duration, local_time
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.times import duration, local_time
 from models import Incident, Postmortem
 
 

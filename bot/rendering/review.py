@@ -17,15 +17,15 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
 )
 
-from bot.escape import escape_mrkdwn
-from bot.ids import ActionId
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.times import duration
 from bot.rendering.text import SECTION_LIMIT, text_sections, text_size
-from bot.times import duration
+from bot.slack.ids import ActionId
 from models.action_review import ItemRow, Review
 
 # Interactive IDs of the overdue DM. They join bot.ids.ActionId together with their listeners
 # in handlers/, so that the "every action ID has a listener" check covers them.
-ACTION_BLOCK_PREFIX = "action_"
+ITEM_BLOCK_PREFIX = "action_"
 
 MESSAGE_BLOCKS = 50
 MAIN_OVERDUE_ROWS = 15
@@ -171,16 +171,16 @@ def overdue_dm(rows: list[ItemRow], today: date, prefix: str) -> Post:
     for row in rows[:DM_ITEMS_WITH_CONTROLS]:
         blocks += text_sections(f"item_{row.number}", _dm_line(row, today, prefix))
         picker = DatePickerElement(
-            action_id=ActionId.ACTION_DUE,
+            action_id=ActionId.ITEM_DUE,
             placeholder="Move the due date",
             initial_date=row.due_on.isoformat() if row.due_on else None,
         )
         done = ButtonElement(
-            text="Mark done", action_id=ActionId.ACTION_DONE, value=str(row.number), style="primary"
+            text="Mark done", action_id=ActionId.ITEM_DONE, value=str(row.number), style="primary"
         )
         blocks.append(
             ActionsBlock(
-                block_id=f"{ACTION_BLOCK_PREFIX}{row.number}", elements=[done, picker]
+                block_id=f"{ITEM_BLOCK_PREFIX}{row.number}", elements=[done, picker]
             ).to_dict()
         )
     rest = [_dm_line(row, today, prefix) for row in rows[DM_ITEMS_WITH_CONTROLS:]]

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, UserSelectElement
 from slack_sdk.models.views import View
 
-from bot.escape import escape_mrkdwn
-from bot.ids import BlockId, CallbackId
-from bot.roles import ROLE_DUTIES, ROLE_NAMES, Role
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.roles import ROLE_DUTIES, ROLE_NAMES, Role, RoleChange
+from bot.slack.ids import BlockId, CallbackId
 from models import Incident
-
-if TYPE_CHECKING:
-    from bot.services.roles import RoleChange
 
 
 def role_notice(changes: Sequence[RoleChange], by: str) -> str:

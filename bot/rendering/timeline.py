@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import HeaderBlock, MarkdownTextObject, SectionBlock
 
-from bot.escape import escape_mrkdwn
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.roles import ROLE_NAMES
+from bot.domain.severity import Severity
+from bot.domain.status import Status
+from bot.domain.times import clock_time, local_time
 from bot.rendering.text import split_text, text_prefix, text_size
-from bot.roles import ROLE_NAMES
-from bot.severity import Severity
-from bot.status import Status
-from bot.times import clock_time, local_time
 from models import Incident, TimelineEntry
 
 MAX_SECTION = 3000

@@ -14,16 +14,16 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.commands import MAX_UPDATE
-from bot.escape import escape_mrkdwn
-from bot.ids import BlockId, CallbackId
-from bot.policy import Policy
+from bot.domain.limits import MAX_UPDATE
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.policy import Policy
+from bot.domain.roles import ROLE_NAMES, Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
+from bot.domain.times import duration, local_time
 from bot.rendering.incident import severity_line
 from bot.rendering.text import text_sections
-from bot.roles import ROLE_NAMES, Role
-from bot.severity import Severity
-from bot.status import Status
-from bot.times import duration, local_time
+from bot.slack.ids import BlockId, CallbackId
 from models import Incident
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.deps import Deps
+from bot.domain.status import ACTIVE
 from bot.services.capture import SlackMessage, capture
-from bot.status import ACTIVE
+from bot.services.deps import Deps
 from models import Incident
 from models import incidents as incident_rows
 

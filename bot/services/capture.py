@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deps import Deps
-from models import Incident, TimelineEntry, seen, timeline
+from bot.services.deps import Deps
+from models import Incident, TimelineEntry, timeline
 from models import incidents as incident_rows
+from models import seen_messages as seen
 
 ACK_REACTION = "ballot_box_with_check"
 MESSAGE = "message"

@@ -7,14 +7,14 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.deps import Deps
+from bot.domain.naming import channel_name
+from bot.domain.roles import Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
 from bot.errors import SlackRefusal
-from bot.naming import channel_name
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
-from bot.roles import Role
+from bot.services.deps import Deps
 from bot.services.paging import page
-from bot.severity import Severity
-from bot.status import Status
 from models import Incident, timeline
 from models import incidents as incident_rows
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
 from bot.rendering.listing import home_view
-from bot.services.actions import items_for, today
+from bot.services.action_items import items_for, today
+from bot.services.deps import Deps
 from bot.services.listing import visible_open_incidents
 
 
@@ -18,7 +18,7 @@ async def refresh_home(deps: Deps, user: str) -> None:
         deps.clock.now(),
         deps.policy,
         items,
-        deps.settings.action_prefix,
+        deps.settings.item_prefix,
         today(deps),
     )
     await deps.slack.publish_home(user, view)

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deps import Deps
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
+from bot.services.deps import Deps
 from models import Incident, timeline
 from models import incidents as incident_rows
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
+from bot.domain.severity import Severity
+from bot.domain.status import ACTIVE, Status
+from bot.domain.times import parse_local_time
 from bot.errors import UserFacingError
 from bot.rendering.updates import severity_notice, status_notice, time_notice
+from bot.services.deps import Deps
 from bot.services.incidents import incident_change
 from bot.services.paging import page, resolve_pages
 from bot.services.postmortems import start_if_required
 from bot.services.updates import announce_resolution
-from bot.severity import Severity
-from bot.status import ACTIVE, Status
-from bot.times import parse_local_time
 from models import Incident
 
 

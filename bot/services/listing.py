@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.deps import Deps
+from bot.domain.status import ACTIVE
 from bot.errors import SlackRefusal
-from bot.status import ACTIVE
+from bot.services.deps import Deps
 from models import Incident
 from models import incidents as incident_rows
 

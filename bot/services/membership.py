@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
 from bot.errors import UserFacingError
+from bot.services.deps import Deps
 from models import incidents as incident_rows
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.deps import Deps
+from bot.domain.times import local_time, parse_local_time
 from bot.errors import UserFacingError
+from bot.services.deps import Deps
 from bot.services.incidents import incident_in
-from bot.times import local_time, parse_local_time
 from models import TimelineEntry, timeline
 
 # A note's time may sit a little before the incident began: people notice things late.

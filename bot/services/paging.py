@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.deps import Deps
+from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.severity import Severity
 from bot.errors import SlackRefusal
-from bot.escape import escape_mrkdwn
-from bot.pagerduty import PagerDutyError
+from bot.integrations.pagerduty import PagerDutyError
 from bot.rendering.paging import page_failed, paged_pagerduty, paged_usergroup
-from bot.severity import Severity
+from bot.services.deps import Deps
 from models import Incident, timeline
 
 PAGE_SENT = "page_sent"

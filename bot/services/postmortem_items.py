@@ -6,12 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.action_commands import ActionUsage, parse_action
-from bot.deps import Deps
+from bot.domain.action_items import read_new_item
+from bot.domain.mrkdwn import escape_mrkdwn
 from bot.errors import UserFacingError
-from bot.escape import escape_mrkdwn
-from bot.requests import CreateAction
-from bot.services.actions import create_action
+from bot.services.action_items import create_action_item
+from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.postmortems import postmortem_in, save_sections, share
 from models import action_items as item_rows
@@ -65,16 +64,16 @@ async def items_from_section(
             for i in await item_rows.for_incident(session=session, incident_id=incident.id)
         }
     outcome = Outcome()
-    prefix = deps.settings.action_prefix
+    prefix = deps.settings.item_prefix
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
-        if not line or re.match(rf"^{prefix}-\d+\b", line):
+        if not line or re.match(rf"^{prefix}-\d+\b", line, re.IGNORECASE):
             continue  # blank, or an item already listed by its number
         try:
-            request = parse_action(await _with_mentions(deps, line), prefix)
-            if not isinstance(request, CreateAction) or request.title.lower() in existing:
+            request = read_new_item(await _with_mentions(deps, line))
+            if request.title.lower() in existing:
                 continue
-            view = await create_action(
+            view = await create_action_item(
                 deps,
                 channel_id=channel_id,
                 request=request,
@@ -82,7 +81,7 @@ async def items_from_section(
                 postmortem_id=postmortem_id,
                 redraft=False,
             )
-        except (ActionUsage, UserFacingError) as error:
+        except UserFacingError as error:
             reason = error.message.split("\n")[0]
             outcome.refused.append(f"“{escape_mrkdwn(line)}”: {reason}")
             continue

@@ -5,16 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.blameless import check_sections
-from bot.deps import Deps
+from bot.domain.blameless import check_sections
+from bot.domain.postmortems import SECTIONS, PostmortemStatus, due_on
+from bot.domain.roles import Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
+from bot.domain.times import local_time, parse_local_time
 from bot.errors import SlackRefusal, UserFacingError
-from bot.postmortem import SECTIONS, PostmortemStatus, document, due_on
-from bot.rendering.postmortems import drafted_notice, published_announcement, published_notice
-from bot.roles import Role
+from bot.rendering.postmortem_document import document
+from bot.rendering.postmortems import (
+    drafted_notice,
+    findings_message,
+    published_announcement,
+    published_notice,
+)
+from bot.services.deps import Deps
 from bot.services.incidents import Change, incident_change, incident_in
-from bot.severity import Severity
-from bot.status import Status
-from bot.times import local_time, parse_local_time
 from models import Incident, Postmortem, timeline
 from models import action_items as item_rows
 from models import postmortems as postmortem_rows
@@ -69,7 +75,7 @@ async def share(
     people |= {e.actor for e in entries if e.actor} | {i.owner for i in items if i.owner}
     names = await deps.slack.user_names(people)
     markdown = document(
-        incident, postmortem, entries, deps.zone, names, items, deps.settings.action_prefix
+        incident, postmortem, entries, deps.zone, names, items, deps.settings.item_prefix
     )
     link = await _put(deps, incident, postmortem, markdown, fresh_file)
     if link != postmortem.link:
@@ -147,8 +153,22 @@ async def mark_in_review(deps: Deps, *, channel_id: str, by: str) -> None:
         change.then(lambda i: share(deps, i))
 
 
-async def publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool = False) -> None:
-    """Publish; with blameless findings left, only once the person confirms."""
+async def publish_postmortem(
+    deps: Deps, *, channel_id: str, by: str, confirmed: bool = False
+) -> bool:
+    """Publish; with blameless findings left, show them to the person and ask to confirm first."""
+    try:
+        await _publish(deps, channel_id=channel_id, by=by, confirmed=confirmed)
+    except NeedsConfirmation as pending:
+        blocks = findings_message(pending.findings, publishing=True)
+        await deps.slack.post_ephemeral(
+            channel_id, by, text="The blameless check has findings", blocks=blocks
+        )
+        return False
+    return True
+
+
+async def _publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool) -> None:
     names = await _people(deps, channel_id)
     async with incident_change(deps, channel_id, by=by) as change:
         postmortem = await _locked(change)

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.exc import IntegrityError
 
-from bot.deps import Deps
+from bot.domain.roles import ROLE_NAMES, Role, RoleChange
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.roles import duties_message, role_notice
-from bot.roles import ROLE_NAMES, Role
+from bot.services.deps import Deps
 from bot.services.incidents import attempt, incident_change
 from models import Incident
 from models import incidents as incident_rows
-
-
-@dataclass(frozen=True)
-class RoleChange:
-    """Who took which role from whom."""
-
-    role: Role
-    user: str
-    previous: str | None
 
 
 async def assign_roles(

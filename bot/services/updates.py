@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.deps import Deps
 from bot.rendering.updates import resolution_summary, status_update
+from bot.services.deps import Deps
 from bot.services.incidents import incident_change
 from models import Incident
 

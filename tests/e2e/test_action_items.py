@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.ids import ActionId
 from bot.services.postmortems import postmortem_in
+from bot.slack.ids import ActionId
 from emulator import Channel, Message, SlackEmulator
 from models import ActionItem, action_items
 from tests.conftest import RunningBot
@@ -133,13 +133,13 @@ async def test_the_buttons_start_finish_reassign_and_reschedule_in_place(
     channel.members.add("U0BOB")
     await in_channel(emu, channel, "action Add an alert <@U0BOB|bob> due friday")
     post = await item_post(emu, channel, 1)
-    await emu.click_button(channel.id, post.ts, ActionId.ACTION_REASSIGN, value="U0CAROL")
+    await emu.click_button(channel.id, post.ts, ActionId.ITEM_REASSIGN, value="U0CAROL")
     await emu.wait_for(lambda: "<@U0CAROL>" in block_text(post.blocks))
-    await emu.click_button(channel.id, post.ts, ActionId.ACTION_DUE, value="2025-01-24")
+    await emu.click_button(channel.id, post.ts, ActionId.ITEM_DUE, value="2025-01-24")
     await emu.wait_for(lambda: "due 2025-01-24" in block_text(post.blocks))
-    await emu.click_button(channel.id, post.ts, ActionId.ACTION_START)
+    await emu.click_button(channel.id, post.ts, ActionId.ITEM_START)
     await emu.wait_for(lambda: "in progress" in block_text(post.blocks))
-    await emu.click_button(channel.id, post.ts, ActionId.ACTION_DONE)
+    await emu.click_button(channel.id, post.ts, ActionId.ITEM_DONE)
     await emu.wait_for(lambda: "· done ·" in block_text(post.blocks))
     assert "Done" not in [
         e.get("text", {}).get("text") for b in post.blocks or [] for e in b.get("elements", [])
@@ -244,9 +244,9 @@ async def test_the_overdue_dm_buttons_finish_and_reschedule_items(
     assert await run_job(bot.runtime.deps, "overdue-actions", now=monday) == 1
     dm = next(c for c in emu.channels.values() if c.is_im and "U0BOB" in c.members)
     [nudge] = dm.messages
-    await emu.click_button(dm.id, nudge.ts, ActionId.ACTION_DONE, user="U0BOB")
+    await emu.click_button(dm.id, nudge.ts, ActionId.ITEM_DONE, user="U0BOB")
     await emu.wait_for(lambda: "· done ·" in block_text(nudge.blocks))
-    await emu.click_button(dm.id, nudge.ts, ActionId.ACTION_DUE, user="U0BOB", value="2025-02-07")
+    await emu.click_button(dm.id, nudge.ts, ActionId.ITEM_DUE, user="U0BOB", value="2025-02-07")
     await emu.wait_for(lambda: "due 2025-02-07" in block_text(nudge.blocks))
     first, second = await items(bot)
     assert (first.status, second.due_on) == ("done", date(2025, 2, 7))
@@ -255,34 +255,32 @@ async def test_the_overdue_dm_buttons_finish_and_reschedule_items(
 async def test_the_card_button_adds_an_item_through_a_form_checked_before_it_closes(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    from bot.ids import BlockId, CallbackId
+    from bot.slack.ids import BlockId, CallbackId
     from tests.helpers import card_of
 
     channel = await declare(emu)
-    await emu.click_button(channel.id, card_of(channel).ts, ActionId.ADD_ACTION)
+    await emu.click_button(channel.id, card_of(channel).ts, ActionId.ADD_ITEM)
     await emu.wait_for(lambda: len(emu.views) == 1)
     [view] = emu.views.values()
-    assert view.view["callback_id"] == CallbackId.ADD_ACTION
+    assert view.view["callback_id"] == CallbackId.ADD_ITEM
     values = {
-        BlockId.NEW_ACTION_TITLE: {"value": "Add a canary stage"},
-        BlockId.NEW_ACTION_OWNER: {"value": {"type": "users_select", "selected_user": "U0BOT"}},
-        BlockId.NEW_ACTION_DUE: {"value": {"type": "datepicker", "selected_date": "2025-01-01"}},
-        BlockId.NEW_ACTION_PRIORITY: {
+        BlockId.NEW_ITEM_TITLE: {"value": "Add a canary stage"},
+        BlockId.NEW_ITEM_OWNER: {"value": {"type": "users_select", "selected_user": "U0BOT"}},
+        BlockId.NEW_ITEM_DUE: {"value": {"type": "datepicker", "selected_date": "2025-01-01"}},
+        BlockId.NEW_ITEM_PRIORITY: {
             "value": {"type": "static_select", "selected_option": {"value": "P1"}}
         },
     }
     refused = await emu.submit_view(view.id, values=values)
     assert refused.json()["errors"] == {
-        BlockId.NEW_ACTION_OWNER: "A bot can't own an action item; pick a person.",
-        BlockId.NEW_ACTION_DUE: (
+        BlockId.NEW_ITEM_OWNER: "A bot can't own an action item; pick a person.",
+        BlockId.NEW_ITEM_DUE: (
             "2025-01-01 has passed; give a due date from today (2025-01-15) on."
         ),
     }
     assert await items(bot) == []
-    values[BlockId.NEW_ACTION_OWNER] = {"value": {"type": "users_select", "selected_user": "U0BOB"}}
-    values[BlockId.NEW_ACTION_DUE] = {
-        "value": {"type": "datepicker", "selected_date": "2025-01-24"}
-    }
+    values[BlockId.NEW_ITEM_OWNER] = {"value": {"type": "users_select", "selected_user": "U0BOB"}}
+    values[BlockId.NEW_ITEM_DUE] = {"value": {"type": "datepicker", "selected_date": "2025-01-24"}}
     await emu.submit_view(view.id, values=values)
     post = await item_post(emu, channel, 1)
     assert "*INC-1* Add a canary stage · <@U0BOB> · due 2025-01-24 · P1" in block_text(post.blocks)

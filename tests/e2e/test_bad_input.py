@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ids import BlockId
+from bot.slack.ids import BlockId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
 from tests.helpers import block, ephemeral_for, incident_channel, slash, stored_incidents

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.ids import ActionId, BlockId
+from bot.slack.ids import ActionId, BlockId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
 from tests.helpers import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ids import BlockId, CallbackId
+from bot.slack.ids import BlockId, CallbackId
 from emulator import SlackEmulator, View
 from tests.conftest import RunningBot
 from tests.helpers import ephemeral_for, incident_channel, slash, stored_incidents

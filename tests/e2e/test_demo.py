@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.demo import run_demo
+from bot.app.demo import run_demo
 
 # The demo's six steps take 7 minutes each; the action item is added right after, due in 2 days.
 PLAYED = timedelta(minutes=42)

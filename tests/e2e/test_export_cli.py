@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import make_engine, make_sessions, migrate
 from emulator import SlackEmulator
 from models import incidents, timeline
+from models.database import make_engine, make_sessions, migrate
 from tests.conftest import BOT_TOKEN
 
 DECLARED_AT = datetime(2025, 1, 15, 13, 2, tzinfo=UTC)

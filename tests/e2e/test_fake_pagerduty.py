@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.pagerduty import PagerDuty, PagerDutyError
+from bot.integrations.pagerduty import PagerDuty, PagerDutyError
 from emulator.pagerduty import FakePagerDuty
 
 KEY = "0123456789abcdef0123456789abcdef"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.ids import ActionId, BlockId
+from bot.slack.ids import ActionId, BlockId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
 from tests.helpers import block, block_text, card_of, declare, ephemeral_for, in_channel

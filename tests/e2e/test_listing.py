@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.ids import BlockId
+from bot.slack.ids import BlockId
 from emulator import SlackEmulator, View
 from tests.conftest import RunningBot
 from tests.helpers import (

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import Runtime
+from bot.app.factory import Runtime
 from emulator import Channel, SlackEmulator
 from emulator.pagerduty import FakePagerDuty
 from emulator.state import Usergroup

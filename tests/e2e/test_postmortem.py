@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.ids import ActionId, BlockId, CallbackId
+from bot.slack.ids import ActionId, BlockId, CallbackId
 from emulator import SlackEmulator
 from models import postmortems
 from tests.conftest import RunningBot

@@ -8,8 +8,8 @@ import urllib.parse
 import httpx
 import pytest
 
-from bot.app import asgi_app, build_runtime
-from bot.commands import SUBCOMMANDS
+from bot.app.factory import asgi_app, build_runtime
+from bot.commands.help import SUBCOMMANDS
 from emulator import SlackEmulator
 from tests.conftest import RunningBot, bot_settings
 from tests.helpers import ephemeral_for, slash

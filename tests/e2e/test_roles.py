@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ids import ActionId, BlockId, CallbackId
+from bot.slack.ids import ActionId, BlockId, CallbackId
 from emulator import SlackEmulator
 from tests.conftest import RunningBot
 from tests.helpers import (

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 
-from bot.app import build_runtime
+from bot.app.factory import build_runtime
 from bot.clock import FrozenClock
-from bot.db import migrate
 from emulator import SlackEmulator
+from models.database import migrate
 from tests.conftest import (
     APP_TOKEN,
     BOT_TOKEN,

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from bot.services.backfill import backfill_open_incidents
 from bot.services.capture import ACK_REACTION
 from emulator import Message, SlackEmulator
-from models import TimelineEntry, seen, timeline
+from models import TimelineEntry, timeline
+from models import seen_messages as seen
 from tests.conftest import RunningBot
 from tests.helpers import declare, in_channel, stored_incidents, until
 

@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from bot.db import alembic_config, make_engine, migrate
 from models import Base
+from models.database import alembic_config, make_engine, migrate
 
 
 def _differences(connection: Connection) -> list[object]:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import Runtime, build_runtime
+from bot.app.factory import Runtime, build_runtime
 from bot.clock import FrozenClock
-from bot.db import migrate
 from emulator import SlackEmulator
+from models.database import migrate
 from tests.conftest import bot_settings
 from tests.scheduler.digest import open_incident
 

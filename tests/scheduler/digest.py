@@ -7,13 +7,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.deps import Deps
-from bot.status import ACTIVE
+from bot.domain.status import ACTIVE
+from bot.services.deps import Deps
 from emulator import SlackEmulator
 from emulator.state import BOT_USER_ID
 from models import Incident, incidents
+from scheduler.delivery import send_once
 from scheduler.jobs import Job, register
-from scheduler.ledger import send_once
 
 DIGEST_CRON = "0 9 * * *"
 

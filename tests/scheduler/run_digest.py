@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot.app import build_runtime
+from bot.app.factory import build_runtime
 from bot.clock import FrozenClock
 from bot.settings import load_settings
 from scheduler.jobs import run_job

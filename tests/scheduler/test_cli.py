@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Runtime
-from bot.scheduling_cli import run_job_command
+from bot.app.factory import Runtime
+from bot.app.jobs_cli import run_job_command
 from emulator import SlackEmulator
 from tests.scheduler.digest import DIGEST_JOBS, digests
 

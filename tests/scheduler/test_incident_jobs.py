@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.postmortems import publish, save_sections
+from bot.services.postmortems import publish_postmortem, save_sections
 from emulator import Channel, SlackEmulator
 from scheduler.delivery import IncompleteRun
 from scheduler.jobs import run_job
@@ -79,7 +79,7 @@ async def test_postmortem_reminders_come_on_the_right_days_once_each_then_escala
     await save_sections(
         bot.runtime.deps, channel_id=channel.id, sections={"summary": "Fixed."}, by="U0ALICE"
     )
-    await publish(bot.runtime.deps, channel_id=channel.id, by="U0ALICE")
+    await publish_postmortem(bot.runtime.deps, channel_id=channel.id, by="U0ALICE")
     assert await run(bot, "postmortem-reminders", at(29, 10)) == 0
 
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import make_engine, make_sessions, migrate
 from models import Delivery, ledger
+from models.database import make_engine, make_sessions, migrate
 
 T0 = datetime(2025, 1, 15, 9, 0, tzinfo=UTC)
 STALE = timedelta(minutes=15)

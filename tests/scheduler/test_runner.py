@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import Runtime
+from bot.app.factory import Runtime
 from bot.clock import FrozenClock
-from bot.deps import Deps
+from bot.services.deps import Deps
 from bot.settings import SettingsError, load_settings
 from emulator import SlackEmulator
 from models import ledger
+from scheduler.cron import cron_trigger, fire, missed, schedule_table, scheduling, start_scheduler
 from scheduler.jobs import JOBS, Job, register
-from scheduler.runner import cron_trigger, fire, missed, schedule_table, scheduling, start_scheduler
 from tests.scheduler.conftest import NOW
 from tests.scheduler.digest import DIGEST_CRON, DIGEST_JOBS, digests
 

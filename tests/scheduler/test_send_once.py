@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Runtime, build_runtime
+from bot.app.factory import Runtime, build_runtime
 from bot.clock import FrozenClock
 from emulator import SlackEmulator
 from models import ledger
+from scheduler.delivery import send_once
 from scheduler.jobs import UnknownJob, run_job
-from scheduler.ledger import send_once
 from tests.conftest import BOT_TOKEN
 from tests.scheduler.conftest import NOW, ZONE
 from tests.scheduler.digest import DIGEST_JOBS, digests

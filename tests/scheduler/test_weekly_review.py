@@ -11,7 +11,7 @@ from functools import partial
 
 import pytest
 
-from bot.app import build_runtime
+from bot.app.factory import build_runtime
 from bot.clock import FrozenClock
 from emulator import Message, SlackEmulator
 from models import incidents as incident_rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.blameless import Finding, check, check_sections
+from bot.domain.blameless import Finding, check, check_sections
 
 # The pairs: a blameful sentence, the word its reason must contain, and the blameless
 # rewrite that must pass clean.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands import UsageError, parse_incident_command
-from bot.requests import (
+from bot.commands.help import UsageError
+from bot.commands.parse import parse_incident_command
+from bot.domain.requests import (
     AddNote,
     AssignRole,
     ChangeSeverity,
@@ -17,9 +18,9 @@ from bot.requests import (
     ShowHelp,
     ShowTimeline,
 )
-from bot.roles import Role
-from bot.severity import Severity
-from bot.status import Status
+from bot.domain.roles import Role
+from bot.domain.severity import Severity
+from bot.domain.status import Status
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.export import REDACTED, incident_json, markdown_text, timeline_markdown, user_ids
+from bot.rendering.markdown import (
+    REDACTED,
+    incident_json,
+    markdown_text,
+    timeline_markdown,
+    user_ids,
+)
 from models import Incident, RoleAssignment, TimelineEntry
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.naming import channel_name, slugify
+from bot.domain.naming import channel_name, slugify
 
 DAY = date(2025, 1, 15)
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from bot.pagerduty import PagerDuty, PagerDutyError
+from bot.integrations.pagerduty import PagerDuty, PagerDutyError
 
 URL = "https://events.example/v2/enqueue"
 KEY = "0123456789abcdef0123456789abcdef"

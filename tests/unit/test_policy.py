@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.policy import Policy, SeverityPolicy, default_policy, load_policy
+from bot.domain.policy import Policy, SeverityPolicy, default_policy, load_policy
+from bot.domain.severity import Severity
 from bot.settings import SettingsError
-from bot.severity import Severity
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "policy.toml"
 KEY = "0123456789abcdef0123456789abcdef"

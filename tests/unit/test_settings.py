@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.__main__ import main
+from bot.app.cli import main
 from bot.settings import Mode, SettingsError, load_settings
 
 

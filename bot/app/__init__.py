@@ -1,0 +1,1 @@
+"""The edge: the app factory (the one place where things are wired), server, CLIs, demo."""

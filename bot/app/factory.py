@@ -1,0 +1,116 @@
+"""The app factory: the one place where settings, clock, database and Slack are wired."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import handlers
+from bot.clock import Clock, SystemClock
+from bot.domain.policy import load_policy
+from bot.integrations.pagerduty import PagerDuty
+from bot.services.deps import Deps
+from bot.settings import Settings
+from bot.slack.gateway import SlackGateway, make_client
+from models.database import is_reachable, make_engine, make_sessions
+
+
+class StickyAck(AsyncAck):
+    """An ack that, once given, stays given.
+
+    When a listener raises after acking, Bolt's runner (slack_bolt/listener/asyncio_runner.py)
+    sets `ack.response` back to None; if its 10 ms poll had not seen the ack yet, Slack gets a
+    404 instead of the 200 it was owed, and the error handler's answer is lost.
+    """
+
+    _response: BoltResponse | None = None
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    @property
+    def response(self) -> BoltResponse | None:
+        """The response given by the first ack()."""
+        return self._response
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if self._response is None:
+            self._response = value
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot holds: the engine to dispose of, the deps, the Bolt app."""
+
+    engine: AsyncEngine
+    deps: Deps
+    app: AsyncApp
+    http: httpx.AsyncClient
+
+    async def close(self) -> None:
+        """Release the database connections and the outbound HTTP client."""
+        await self.http.aclose()
+        await self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, verify_requests: bool = True
+) -> Runtime:
+    """Wire a bot; nothing is connected until the first request or job."""
+    policy = load_policy(settings.config_path)
+    engine = make_engine(settings.database_url)
+    client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    http = httpx.AsyncClient(timeout=10)
+    deps = Deps(
+        settings=settings,
+        policy=policy,
+        clock=clock or SystemClock(),
+        sessions=make_sessions(engine),
+        slack=SlackGateway(client),
+        pagerduty=PagerDuty(http, events_url=policy.pagerduty_events_url),
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=verify_requests,
+    )
+
+    async def provide_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        context["deps"] = deps
+        context["ack"] = StickyAck()
+        await next()
+
+    app.middleware(provide_deps)
+    handlers.register(app)
+    return Runtime(engine=engine, deps=deps, app=app, http=http)
+
+
+def asgi_app(runtime: Runtime) -> Starlette:
+    """The HTTP app: Slack requests at POST /slack/events, health at GET /healthz."""
+    slack = AsyncSlackRequestHandler(runtime.app)
+
+    async def slack_events(request: Request) -> Response:
+        return await slack.handle(request)
+
+    async def healthz(_request: Request) -> Response:
+        if await is_reachable(runtime.engine):
+            return JSONResponse({"ok": True, "database": "reachable"})
+        return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+
+    return Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ]
+    )

@@ -1,0 +1,1 @@
+"""What people type: request parsing, the help table, and the in-channel dispatcher."""

@@ -1,0 +1,1 @@
+"""Rules with no I/O: severity, status, roles, policy, naming, blameless, dates, requests."""

@@ -1,0 +1,1 @@
+"""Outbound clients of other services, one module each (PagerDuty)."""

@@ -1,0 +1,1 @@
+"""The Slack gateway (the only caller of the Web API), directory look-ups, and block IDs."""

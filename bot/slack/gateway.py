@@ -1,0 +1,231 @@
+"""The Slack gateway: the only place that calls the Web API. Errors become SlackRefusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.errors import SlackRefusal
+from bot.slack.directory import Directory
+
+
+def make_client(*, token: str | None, base_url: str) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped links."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class SlackGateway(Directory):
+    """Typed wrappers over the Web API calls the bot makes."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        super().__init__()
+        self.client = client
+
+    async def call(self, method: str, **args: Any) -> dict[str, Any]:
+        """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
+        # slack_sdk's named methods pick the encoding each method accepts (JSON or form).
+        send = getattr(self.client, method.replace(".", "_"))
+        try:
+            response = await send(**_drop_none(args))
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            raise SlackRefusal(
+                method, str(data.get("error", "unknown_error")), data.get("needed")
+            ) from None
+        except (aiohttp.ClientError, TimeoutError):
+            raise SlackRefusal(method, "unreachable") from None
+        assert isinstance(response.data, dict)
+        return response.data
+
+    async def create_channel(self, name: str, *, is_private: bool) -> dict[str, Any]:
+        """Create a channel; returns the conversation object."""
+        data = await self.call("conversations.create", name=name, is_private=is_private)
+        channel: dict[str, Any] = data["channel"]
+        return channel
+
+    async def invite(self, channel: str, users: list[str]) -> None:
+        """Invite people; those already in the channel are not an error."""
+        try:
+            # force: invite the others even when some are already in or can't be invited
+            await self.call(
+                "conversations.invite", channel=channel, users=",".join(users), force=True
+            )
+        except SlackRefusal as refusal:
+            if refusal.error != "already_in_channel":
+                raise
+
+    async def set_topic(self, channel: str, topic: str) -> None:
+        """Set the channel topic."""
+        await self.call("conversations.setTopic", channel=channel, topic=topic)
+
+    async def post(
+        self,
+        channel: str,
+        *,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Post a message (in a thread if `thread_ts`); returns its ts."""
+        data = await self.call(
+            "chat.postMessage", channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+        )
+        return str(data["ts"])
+
+    async def post_ephemeral(
+        self, channel: str, user: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Show a message to one person in a channel."""
+        await self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks)
+
+    async def post_joining(
+        self, channel: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> tuple[str, str]:
+        """Post in a public channel, joining it first if the bot is not in it yet."""
+        channel_id = await self.resolve_channel(channel)
+        try:
+            return channel_id, await self.post(channel_id, text=text, blocks=blocks)
+        except SlackRefusal as refusal:
+            if refusal.error != "not_in_channel":
+                raise
+        await self.call("conversations.join", channel=channel_id)
+        return channel_id, await self.post(channel_id, text=text, blocks=blocks)
+
+    async def update(
+        self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
+        """Edit a message in place."""
+        await self.call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+
+    async def pin(self, channel: str, ts: str) -> None:
+        """Pin a message; already pinned is fine."""
+        try:
+            await self.call("pins.add", channel=channel, timestamp=ts)
+        except SlackRefusal as refusal:
+            if refusal.error != "already_pinned":
+                raise
+
+    async def respond(self, response_url: str, text: str) -> None:
+        """Answer the person privately through a response_url."""
+        webhook = AsyncWebhookClient(response_url, retry_handlers=self.client.retry_handlers)
+        response = await webhook.send(text=text, response_type="ephemeral")
+        if response.status_code != 200:
+            raise SlackRefusal("response_url", f"http_{response.status_code}")
+
+    async def tell(self, user: str, text: str, response_url: str | None = None) -> None:
+        """Answer a person privately: through the response_url if any, else by DM."""
+        if response_url:
+            try:
+                await self.respond(response_url, text)
+                return
+            except SlackRefusal:
+                pass  # expired or used up: a DM still reaches them
+        await self.post(user, text=text)
+
+    async def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal."""
+        await self.call("views.open", trigger_id=trigger_id, view=view)
+
+    async def message_with_reactions(self, channel: str, ts: str) -> dict[str, Any]:
+        """One message, thread replies included, with its reactions (one read)."""
+        data = await self.call("reactions.get", channel=channel, timestamp=ts, full=True)
+        message: dict[str, Any] = data["message"]
+        return message
+
+    async def react(self, channel: str, ts: str, name: str) -> None:
+        """Add the bot's reaction; already there is fine."""
+        try:
+            await self.call("reactions.add", channel=channel, timestamp=ts, name=name)
+        except SlackRefusal as refusal:
+            if refusal.error != "already_reacted":
+                raise
+
+    async def unreact(self, channel: str, ts: str, name: str) -> None:
+        """Take the bot's reaction off; already gone is fine."""
+        try:
+            await self.call("reactions.remove", channel=channel, timestamp=ts, name=name)
+        except SlackRefusal as refusal:
+            if refusal.error not in ("no_reaction", "message_not_found"):
+                raise
+
+    async def history(self, channel: str, *, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """Every message of a channel (or of one thread), following Slack's pagination."""
+        method = "conversations.replies" if thread_ts else "conversations.history"
+        found: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            data = await self.call(method, channel=channel, ts=thread_ts, limit=200, cursor=cursor)
+            found.extend(data.get("messages", []))
+            cursor = data.get("response_metadata", {}).get("next_cursor") or None
+            if cursor is None:
+                return found
+
+    async def pinned(self, channel: str) -> list[tuple[dict[str, Any], str]]:
+        """The messages pinned in a channel, each with who pinned it."""
+        data = await self.call("pins.list", channel=channel)
+        items = [i for i in data.get("items", []) if i.get("message")]
+        return [(i["message"], str(i.get("created_by", ""))) for i in items]
+
+    async def upload(self, channel: str, *, filename: str, content: str, title: str) -> str:
+        """Share a text file in a channel; returns its link."""
+        try:
+            response = await self.client.files_upload_v2(
+                channel=channel, filename=filename, content=content, title=title
+            )
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            raise SlackRefusal("files.upload", str(data.get("error", "unknown_error"))) from None
+        files = response.get("files") or [response.get("file") or {}]
+        file_id = str(files[0].get("id", ""))
+        return f"{await self.workspace_url()}files/{await self.bot_user()}/{file_id}/{filename}"
+
+    async def create_canvas(self, title: str, markdown: str, *, readers: str) -> str:
+        """Create a canvas from Markdown that the channel `readers` can open; returns its link."""
+        data = await self.call(
+            "canvases.create",
+            title=title,
+            document_content={"type": "markdown", "markdown": markdown},
+        )
+        canvas_id = str(data["canvas_id"])
+        await self.call(
+            "canvases.access.set", canvas_id=canvas_id, access_level="read", channel_ids=[readers]
+        )
+        return await self.canvas_link(canvas_id)
+
+    async def replace_canvas(self, link: str, markdown: str) -> None:
+        """Rewrite a canvas (given by its link) with new Markdown."""
+        await self.call(
+            "canvases.edit",
+            canvas_id=link.rstrip("/").rsplit("/", 1)[-1],
+            changes=[
+                {
+                    "operation": "replace",
+                    "document_content": {"type": "markdown", "markdown": markdown},
+                }
+            ],
+        )
+
+    async def publish_home(self, user: str, view: dict[str, Any]) -> None:
+        """Show a person their App Home tab."""
+        await self.call("views.publish", user_id=user, view=view)
+
+
+def _drop_none(args: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in args.items() if value is not None}

@@ -1,0 +1,72 @@
+"""Action, callback and block IDs shared by the Block Kit builders and the listeners.
+
+Names say what an ID is for (`ITEM_*`: an action item's controls); the values are on messages
+already posted in people's workspaces, so they stay as they were first written."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CallbackId(StrEnum):
+    """Modal callback IDs."""
+
+    DECLARE = "declare_incident"
+    ASSIGN_ROLES = "assign_roles"
+    POST_UPDATE = "post_update"
+    EDIT_POSTMORTEM = "edit_postmortem"
+    ADD_ITEM = "add_action"
+
+
+class ActionId(StrEnum):
+    """Interactive element action IDs; every one rendered has a listener."""
+
+    JOIN_INCIDENT = "join_incident"
+    ASSIGN_ROLES = "assign_roles"
+    POST_UPDATE = "post_update"
+    # Rendered as `set_status:<status>` (action IDs must be unique within a block).
+    SET_STATUS = "set_status"
+    REOPEN = "reopen"
+    EDIT_POSTMORTEM = "edit_postmortem"
+    PUBLISH_POSTMORTEM = "publish_postmortem"
+    PUBLISH_ANYWAY = "publish_anyway"
+    ADD_ITEM = "add_action"
+    ITEM_START = "action_start"
+    ITEM_DONE = "action_done"
+    ITEM_REASSIGN = "action_reassign"
+    ITEM_DUE = "action_due"
+
+
+class BlockId(StrEnum):
+    """Block IDs that listeners and tests look up."""
+
+    CARD_HEADER = "card_header"
+    CARD_FIELDS = "card_fields"
+    CARD_DESCRIPTION = "card_description"
+    CARD_CONTEXT = "card_context"
+    CARD_ACTIONS = "card_actions"
+    ROLE_PREFIX = "role_"
+    UPDATE_TEXT = "update_text"
+    UPDATE_HEAD = "update_head"
+    UPDATE_BODY = "update_body"
+    UPDATE_BY = "update_by"
+    RESOLUTION = "resolution"
+    HOME_MINE = "home_mine"
+    HOME_ALL = "home_all"
+    SECTION_PREFIX = "section_"
+    FINDINGS = "findings"
+    FINDINGS_ACTIONS = "findings_actions"
+    ITEM_PREFIX = "action_"
+    ITEMS_HEAD = "actions_head"
+    ITEMS_REST = "actions_rest"
+    POSTMORTEM_ITEMS = "postmortem_items"
+    NEW_ITEM_TITLE = "new_action_title"
+    NEW_ITEM_OWNER = "new_action_owner"
+    NEW_ITEM_DUE = "new_action_due"
+    NEW_ITEM_PRIORITY = "new_action_priority"
+    ANNOUNCEMENT = "announcement"
+    ANNOUNCEMENT_ACTIONS = "announcement_actions"
+    DECLARE_TITLE = "declare_title"
+    DECLARE_SEVERITY = "declare_severity"
+    DECLARE_DESCRIPTION = "declare_description"
+    DECLARE_PRIVATE = "declare_private"
