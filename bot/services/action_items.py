@@ -8,10 +8,11 @@ from bot.domain.action_items import CLOSED, ItemStatus
 from bot.domain.dates import parse_due
 from bot.domain.postmortems import PostmortemStatus
 from bot.domain.requests import CreateActionItem
-from bot.errors import SlackRefusal, UserFacingError
+from bot.errors import UserFacingError
 from bot.rendering.action_items import item_blocks
 from bot.services.deps import Deps
 from bot.services.incidents import incident_in
+from bot.services.membership import channel_members
 from bot.services.postmortems import share
 from bot.services.roles import check_person
 from models import ActionItem, Incident, timeline
@@ -160,7 +161,7 @@ async def _check_insider(deps: Deps, item: ActionItem, incident: Incident, by: s
     """Only the owner and the people in the incident's channel change an item."""
     if by in (item.owner, item.created_by) or incident.channel_id is None:
         return
-    if by not in await _members(deps, incident.channel_id):
+    if by not in await channel_members(deps, incident.channel_id):
         prefix = deps.settings.item_prefix
         raise UserFacingError(
             f"{prefix}-{item.id} belongs to incident #{incident.id}; only its owner and the "
@@ -190,7 +191,7 @@ async def items_for(deps: Deps, *, scope: str, user: str, channel_id: str) -> li
         }
     views = [ItemView(i, inc) for i in found if (inc := incidents[i.incident_id]) is not None]
     private = {v.incident.channel_id for v in views if v.incident.is_private}
-    members = {c: await _members(deps, c) for c in private if c}
+    members = {c: await channel_members(deps, c) for c in private if c}
     return [
         v
         for v in views
@@ -198,15 +199,6 @@ async def items_for(deps: Deps, *, scope: str, user: str, channel_id: str) -> li
         or v.item.owner == user
         or user in members.get(v.incident.channel_id or "", set())
     ]
-
-
-async def _members(deps: Deps, channel: str) -> set[str]:
-    try:
-        return await deps.slack.members(channel)
-    except SlackRefusal as refusal:
-        if refusal.error == "channel_not_found":  # archived away or unreachable: nobody
-            return set()
-        raise
 
 
 async def new_item_problems(

@@ -9,6 +9,7 @@ from bot.services.capture import SlackMessage, capture
 from bot.services.deps import Deps
 from models import Incident
 from models import incidents as incident_rows
+from models.incidents import channel_of
 
 
 async def backfill_open_incidents(deps: Deps) -> int:
@@ -25,8 +26,7 @@ async def backfill_open_incidents(deps: Deps) -> int:
 
 async def backfill_incident(deps: Deps, incident: Incident) -> int:
     """Scan one incident channel (threads included) and its pins; add what is missing."""
-    assert incident.channel_id is not None
-    channel = incident.channel_id
+    channel = channel_of(incident)
     bot = await deps.slack.bot_user()
     messages = await deps.slack.history(channel)
     for parent in [m for m in messages if m.get("reply_count")]:

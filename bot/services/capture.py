@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.deps import Deps
+from bot.services.incidents import find_incident
 from models import Incident, TimelineEntry, timeline
-from models import incidents as incident_rows
 from models import seen_messages as seen
 
 ACK_REACTION = "ballot_box_with_check"
@@ -50,12 +50,6 @@ class SlackMessage:
         return datetime.fromtimestamp(float(self.ts), tz=UTC)
 
 
-async def incident_of(deps: Deps, channel: str) -> Incident | None:
-    """The incident whose channel this is, if any."""
-    async with deps.sessions() as session:
-        return await incident_rows.get_by_channel(session=session, channel_id=channel)
-
-
 async def remember_message(deps: Deps, message: SlackMessage) -> None:
     """Keep a message posted in an incident channel, so marking it later costs no read."""
     async with deps.workers:
@@ -63,7 +57,7 @@ async def remember_message(deps: Deps, message: SlackMessage) -> None:
 
 
 async def _remember(deps: Deps, message: SlackMessage) -> None:
-    if await incident_of(deps, message.channel) is None:
+    if await find_incident(deps, message.channel) is None:
         return
     async with deps.sessions.begin() as session:
         await _keep(session, message)
@@ -93,7 +87,7 @@ async def capture(
 async def _capture(
     deps: Deps, *, channel: str, ts: str, by: str, message: SlackMessage | None
 ) -> TimelineEntry | None:
-    incident = await incident_of(deps, channel)
+    incident = await find_incident(deps, channel)
     if incident is None:
         return None
     async with deps.sessions() as session:
@@ -146,7 +140,7 @@ async def uncapture_if_unmarked(deps: Deps, *, channel: str, ts: str) -> bool:
 
 
 async def _uncapture(deps: Deps, *, channel: str, ts: str) -> bool:
-    incident = await incident_of(deps, channel)
+    incident = await find_incident(deps, channel)
     if incident is None:
         return False
     message = await deps.slack.message_with_reactions(channel, ts)
@@ -174,7 +168,7 @@ async def edit_captured(deps: Deps, message: SlackMessage) -> None:
 
 
 async def _edit(deps: Deps, message: SlackMessage) -> None:
-    incident = await incident_of(deps, message.channel)
+    incident = await find_incident(deps, message.channel)
     if incident is None:
         return
     async with deps.sessions.begin() as session:
@@ -194,7 +188,7 @@ async def forget_deleted(deps: Deps, *, channel: str, ts: str) -> None:
 
 
 async def _forget(deps: Deps, *, channel: str, ts: str) -> None:
-    incident = await incident_of(deps, channel)
+    incident = await find_incident(deps, channel)
     if incident is None:
         return
     async with deps.sessions.begin() as session:

@@ -17,6 +17,7 @@ from bot.services.deps import Deps
 from bot.services.paging import page
 from models import Incident, timeline
 from models import incidents as incident_rows
+from models.incidents import channel_of
 
 MAX_NAME_ATTEMPTS = 30
 
@@ -127,14 +128,14 @@ async def _create_channel(deps: Deps, incident: Incident) -> dict[str, Any]:
 
 async def _post_card(deps: Deps, incident: Incident) -> tuple[str, SlackRefusal | None]:
     """Post the card and pin it; a failed pin does not lose the card's ts."""
-    assert incident.channel_id is not None
+    channel = channel_of(incident)
     ts = await deps.slack.post(
-        incident.channel_id,
+        channel,
         text=card_text(incident),
         blocks=incident_card(incident, deps.zone, deps.policy),
     )
     try:
-        await deps.slack.pin(incident.channel_id, ts)
+        await deps.slack.pin(channel, ts)
     except SlackRefusal as refusal:
         return ts, refusal
     return ts, None

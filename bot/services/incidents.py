@@ -17,6 +17,7 @@ from bot.rendering.incident import announcement, card_text, channel_topic, incid
 from bot.services.deps import Deps
 from models import Incident, timeline
 from models import incidents as incident_rows
+from models.incidents import channel_of
 
 NOT_AN_INCIDENT_CHANNEL = (
     "This works inside an incident's channel, and this channel isn't one. "
@@ -26,10 +27,15 @@ NOT_AN_INCIDENT_CHANNEL = (
 FollowUp = Callable[[Incident], Awaitable[Any]]
 
 
-async def incident_in(deps: Deps, channel_id: str) -> Incident:
-    """The incident whose channel this is, or a friendly hint."""
+async def find_incident(deps: Deps, channel_id: str) -> Incident | None:
+    """The incident whose channel this is, if any."""
     async with deps.sessions() as session:
-        incident = await incident_rows.get_by_channel(session=session, channel_id=channel_id)
+        return await incident_rows.get_by_channel(session=session, channel_id=channel_id)
+
+
+async def incident_in(deps: Deps, channel_id: str) -> Incident:
+    """The incident whose channel this is, or a friendly hint (raised) that there is none."""
+    incident = await find_incident(deps, channel_id)
     if incident is None:
         raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
     return incident
@@ -89,7 +95,7 @@ async def settle(deps: Deps, incident: Incident, steps: list[FollowUp]) -> None:
     """Show the incident as it now is and run the follow-ups; report every refusal at once."""
     async with deps.sessions() as session:
         fresh = await incident_rows.get(session=session, number=incident.id) or incident
-    refusals = await publish(deps, fresh)
+    refusals = await redraw_incident(deps, fresh)
     for step in steps:  # in order: a notice, then the page it announces
         refusals += await attempt([step(fresh)])
     if refusals:
@@ -97,16 +103,14 @@ async def settle(deps: Deps, incident: Incident, steps: list[FollowUp]) -> None:
         raise UserFacingError(f"Done and recorded, but Slack refused part of it — {said}.")
 
 
-async def publish(deps: Deps, incident: Incident) -> list[SlackRefusal]:
+async def redraw_incident(deps: Deps, incident: Incident) -> list[SlackRefusal]:
     """Edit the card, the topic and the announcement in place; returns what Slack refused."""
-    assert incident.channel_id is not None
-    edits = [deps.slack.set_topic(incident.channel_id, channel_topic(incident, deps.policy))]
+    channel = channel_of(incident)
+    edits = [deps.slack.set_topic(channel, channel_topic(incident, deps.policy))]
     if incident.card_ts:
         card = incident_card(incident, deps.zone, deps.policy)
         edits.append(
-            deps.slack.update(
-                incident.channel_id, incident.card_ts, text=card_text(incident), blocks=card
-            )
+            deps.slack.update(channel, incident.card_ts, text=card_text(incident), blocks=card)
         )
     if incident.announcement_channel_id and incident.announcement_ts:
         post = announcement(incident, deps.zone, deps.policy)
@@ -119,6 +123,11 @@ async def publish(deps: Deps, incident: Incident) -> list[SlackRefusal]:
             )
         )
     return await attempt(edits)
+
+
+async def say(deps: Deps, incident: Incident, text: str) -> None:
+    """Post a notice in the incident's channel."""
+    await deps.slack.post(channel_of(incident), text=text)
 
 
 async def attempt(steps: Iterable[Awaitable[Any]]) -> list[SlackRefusal]:

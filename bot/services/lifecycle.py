@@ -8,7 +8,7 @@ from bot.domain.times import parse_local_time
 from bot.errors import UserFacingError
 from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services.deps import Deps
-from bot.services.incidents import incident_change
+from bot.services.incidents import incident_change, say
 from bot.services.paging import page, resolve_pages
 from bot.services.postmortems import start_if_required
 from bot.services.updates import announce_resolution
@@ -34,7 +34,7 @@ async def change_status(deps: Deps, *, channel_id: str, status: Status, note: st
             await start_if_required(deps, change)
         else:
             change.record("status_changed", note, **{"from": previous.value, "to": status.value})
-            change.then(lambda i: _say(deps, i, status_notice(i, previous, note, by)))
+            change.then(lambda i: say(deps, i, status_notice(i, previous, note, by)))
 
 
 async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
@@ -50,7 +50,7 @@ async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
         incident.status = Status.INVESTIGATING.value
         incident.resolved_at = incident.mitigated_at = None
         change.record("reopened", **{"from": previous.value, "to": incident.status})
-        change.then(lambda i: _say(deps, i, status_notice(i, previous, "", by)))
+        change.then(lambda i: say(deps, i, status_notice(i, previous, "", by)))
 
 
 async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by: str) -> None:
@@ -67,7 +67,7 @@ async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by
             raise UserFacingError(f"Incident #{incident.id} is already {severity.label}.")
         incident.severity = severity.value
         change.record("severity_changed", **{"from": previous.value, "to": severity.value})
-        change.then(lambda i: _say(deps, i, severity_notice(i, previous, by, deps.policy)))
+        change.then(lambda i: say(deps, i, severity_notice(i, previous, by, deps.policy)))
         if severity.rank < previous.rank:
             change.then(lambda i: page(deps, i, by=by))
 
@@ -92,12 +92,7 @@ async def set_time(deps: Deps, *, channel_id: str, field: str, when: str, by: st
                 incident.started_at = moment  # impact began at the latest when detected
             incident.detected_at = moment
         change.record(f"{field}_set", at=moment.isoformat())
-        change.then(lambda i: _say(deps, i, time_notice(i, field, deps.zone, by)))
-
-
-async def _say(deps: Deps, incident: Incident, text: str) -> None:
-    assert incident.channel_id is not None
-    await deps.slack.post(incident.channel_id, text=text)
+        change.then(lambda i: say(deps, i, time_notice(i, field, deps.zone, by)))
 
 
 def _check_move(incident: Incident, previous: Status, status: Status) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.domain.status import ACTIVE
-from bot.errors import SlackRefusal
 from bot.services.deps import Deps
+from bot.services.membership import channel_members
 from models import Incident
 from models import incidents as incident_rows
 
@@ -18,14 +18,6 @@ async def visible_open_incidents(deps: Deps, user: str) -> list[Incident]:
             session=session, statuses=tuple(s.value for s in ACTIVE)
         )
     private = [i for i in found if i.is_private and i.channel_id]
-    members = await asyncio.gather(*(_members(deps, str(i.channel_id)) for i in private))
+    members = await asyncio.gather(*(channel_members(deps, str(i.channel_id)) for i in private))
     hidden = {i.id for i, people in zip(private, members, strict=True) if user not in people}
     return [i for i in found if i.id not in hidden]
-
-
-async def _members(deps: Deps, channel: str) -> set[str]:
-    """A private channel's members; one Slack can't show us counts as seen by nobody."""
-    try:
-        return await deps.slack.members(channel)
-    except SlackRefusal:
-        return set()

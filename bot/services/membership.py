@@ -1,8 +1,8 @@
-"""Bring people into incident channels."""
+"""Who is in incident channels, and bringing people in."""
 
 from __future__ import annotations
 
-from bot.errors import UserFacingError
+from bot.errors import SlackRefusal, UserFacingError
 from bot.services.deps import Deps
 from models import incidents as incident_rows
 
@@ -17,3 +17,15 @@ async def join_incident(deps: Deps, *, number: int, user: str) -> str:
         raise UserFacingError(f"Incident #{number} is private; ask its commander to add you.")
     await deps.slack.invite(incident.channel_id, [user])
     return incident.channel_id
+
+
+async def channel_members(deps: Deps, channel: str) -> set[str]:
+    """Everyone in a channel. One Slack no longer finds (archived away, or the bot removed from
+    it) has nobody in it, so a private incident's things are shown to no one; any other refusal
+    is raised, for the person to be told."""
+    try:
+        return await deps.slack.members(channel)
+    except SlackRefusal as refusal:
+        if refusal.error == "channel_not_found":
+            return set()
+        raise

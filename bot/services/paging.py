@@ -9,6 +9,7 @@ from bot.integrations.pagerduty import PagerDutyError
 from bot.rendering.paging import page_failed, paged_pagerduty, paged_usergroup
 from bot.services.deps import Deps
 from models import Incident, timeline
+from models.incidents import channel_of
 
 PAGE_SENT = "page_sent"
 
@@ -20,18 +21,18 @@ def dedup_key(incident: Incident) -> str:
 
 async def page(deps: Deps, incident: Incident, *, by: str) -> None:
     """Page whoever the incident's severity calls for; failures are said in the channel."""
-    assert incident.channel_id is not None
+    channel = channel_of(incident)
     severity = Severity(incident.severity)
     level = deps.policy.level(severity)
     for group in level.page_usergroups:
         try:
             group_id, members = await deps.slack.usergroup_members(group)
             if members:
-                await deps.slack.invite(incident.channel_id, members)
+                await deps.slack.invite(channel, members)
         except SlackRefusal as refusal:
-            await deps.slack.post(incident.channel_id, text=page_failed(group, refusal.explanation))
+            await deps.slack.post(channel, text=page_failed(group, refusal.explanation))
             continue
-        await deps.slack.post(incident.channel_id, text=paged_usergroup(group_id, incident, level))
+        await deps.slack.post(channel, text=paged_usergroup(group_id, incident, level))
         await _record(deps, incident, by, {"target": "usergroup", "usergroup": group_id})
     if level.pagerduty_routing_key:
         try:
@@ -44,11 +45,9 @@ async def page(deps: Deps, incident: Incident, *, by: str) -> None:
                 custom_details={"channel": incident.channel_name, "status": incident.status},
             )
         except PagerDutyError as error:
-            await deps.slack.post(
-                incident.channel_id, text=page_failed("PagerDuty", escape_mrkdwn(str(error)))
-            )
+            await deps.slack.post(channel, text=page_failed("PagerDuty", escape_mrkdwn(str(error))))
             return
-        await deps.slack.post(incident.channel_id, text=paged_pagerduty(incident, level))
+        await deps.slack.post(channel, text=paged_pagerduty(incident, level))
         await _record(
             deps, incident, by, {"target": "pagerduty", "routing_key": level.pagerduty_routing_key}
         )
@@ -56,7 +55,7 @@ async def page(deps: Deps, incident: Incident, *, by: str) -> None:
 
 async def resolve_pages(deps: Deps, incident: Incident) -> None:
     """Resolve every PagerDuty alert this incident triggered."""
-    assert incident.channel_id is not None
+    channel = channel_of(incident)
     async with deps.sessions() as session:
         entries = await timeline.for_incident(session=session, incident_id=incident.id)
     keys = {
@@ -67,7 +66,7 @@ async def resolve_pages(deps: Deps, incident: Incident) -> None:
             await deps.pagerduty.resolve(routing_key=key, dedup_key=dedup_key(incident))
         except PagerDutyError as error:
             await deps.slack.post(
-                incident.channel_id,
+                channel,
                 text=f"⚠️ PagerDuty alert not resolved: {escape_mrkdwn(str(error))}",
             )
 

@@ -20,10 +20,11 @@ from bot.rendering.postmortems import (
     published_notice,
 )
 from bot.services.deps import Deps
-from bot.services.incidents import Change, incident_change, incident_in
+from bot.services.incidents import Change, incident_change, incident_in, say
 from models import Incident, Postmortem, timeline
 from models import action_items as item_rows
 from models import postmortems as postmortem_rows
+from models.incidents import channel_of
 
 
 class NeedsConfirmation(Exception):
@@ -61,7 +62,7 @@ async def share(
 ) -> Postmortem:
     """Draft the document from the database and put it where people read it: its canvas, kept
     current; or, where canvases are refused, a file uploaded again only when `fresh_file`."""
-    assert incident.channel_id is not None
+    channel = channel_of(incident)
     async with deps.sessions() as session:
         postmortem = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
         entries = await timeline.for_incident(session=session, incident_id=incident.id)
@@ -83,14 +84,14 @@ async def share(
             session.add(postmortem)
             postmortem.link = link
     if announce:
-        await deps.slack.post(incident.channel_id, text=drafted_notice(incident, postmortem))
+        await deps.slack.post(channel, text=drafted_notice(incident, postmortem))
     return postmortem
 
 
 async def _put(
     deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str, fresh_file: bool
 ) -> str:
-    assert incident.channel_id is not None
+    channel = channel_of(incident)
     title = f"Postmortem: incident #{incident.id} {incident.title}"
     if postmortem.link and "/docs/" in postmortem.link:
         await deps.slack.replace_canvas(postmortem.link, markdown)
@@ -98,11 +99,11 @@ async def _put(
     if postmortem.link and not fresh_file:
         return postmortem.link  # a file: not a new upload at every save
     try:
-        return await deps.slack.create_canvas(title[:255], markdown, readers=incident.channel_id)
+        return await deps.slack.create_canvas(title[:255], markdown, readers=channel)
     except SlackRefusal:
         # Canvases are not available everywhere (free workspaces, admin settings): a file is.
         return await deps.slack.upload(
-            incident.channel_id,
+            channel,
             filename=f"incident-{incident.id}-postmortem.md",
             content=markdown,
             title=title,
@@ -118,7 +119,7 @@ async def set_owner(deps: Deps, *, channel_id: str, owner: str, by: str) -> None
         previous, postmortem.owner = postmortem.owner, owner
         change.record("postmortem_owner", user=owner, previous=previous)
         change.then(
-            lambda i: _say(deps, i, f"📝 <@{owner}> now owns the postmortem (was <@{previous}>).")
+            lambda i: say(deps, i, f"📝 <@{owner}> now owns the postmortem (was <@{previous}>).")
         )
         change.then(lambda i: share(deps, i))
 
@@ -149,7 +150,7 @@ async def mark_in_review(deps: Deps, *, channel_id: str, by: str) -> None:
             raise UserFacingError(f"The postmortem is {postmortem.status}, not a draft.")
         postmortem.status = PostmortemStatus.IN_REVIEW.value
         change.record("postmortem_in_review")
-        change.then(lambda i: _say(deps, i, f"📝 The postmortem is ready for review (<@{by}>)."))
+        change.then(lambda i: say(deps, i, f"📝 The postmortem is ready for review (<@{by}>)."))
         change.then(lambda i: share(deps, i))
 
 
@@ -184,7 +185,7 @@ async def _publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool) -> 
         change.incident.status = Status.CLOSED.value
         change.record("postmortem_published", findings=len(postmortem.findings))
         change.then(lambda i: share(deps, i, fresh_file=True))
-        change.then(lambda i: _say(deps, i, published_notice(i, postmortem, by)))
+        change.then(lambda i: say(deps, i, published_notice(i, postmortem, by)))
         change.then(lambda i: _announce_published(deps, i, postmortem))
 
 
@@ -196,7 +197,7 @@ async def set_meeting(deps: Deps, *, channel_id: str, when: str, by: str) -> dat
         postmortem.meeting_at = moment
         change.record("postmortem_meeting", at=moment.isoformat())
         text = f"📅 Postmortem review meeting: {local_time(moment, deps.zone)} (set by <@{by}>)."
-        change.then(lambda i: _say(deps, i, text))
+        change.then(lambda i: say(deps, i, text))
     return moment
 
 
@@ -251,11 +252,6 @@ def _none_yet(incident: Incident) -> str:
         f"Incident #{incident.id} has no postmortem yet: one starts when it is resolved, "
         "for severities that require one."
     )
-
-
-async def _say(deps: Deps, incident: Incident, text: str) -> None:
-    assert incident.channel_id is not None
-    await deps.slack.post(incident.channel_id, text=text)
 
 
 async def _announce_published(deps: Deps, incident: Incident, postmortem: Postmortem) -> None:

@@ -11,6 +11,7 @@ from bot.services.deps import Deps
 from bot.services.incidents import attempt, incident_change
 from models import Incident
 from models import incidents as incident_rows
+from models.incidents import channel_of
 
 
 async def assign_roles(
@@ -44,11 +45,11 @@ async def assign_roles(
 
 async def _bring_in(deps: Deps, incident: Incident, changes: list[RoleChange], by: str) -> None:
     """Invite the new holders, say so in the channel, and DM each their duties."""
-    assert incident.channel_id is not None
-    await deps.slack.invite(incident.channel_id, sorted({c.user for c in changes}))
+    channel = channel_of(incident)
+    await deps.slack.invite(channel, sorted({c.user for c in changes}))
     refusals = await attempt(
         [
-            deps.slack.post(incident.channel_id, text=role_notice(changes, by)),
+            deps.slack.post(channel, text=role_notice(changes, by)),
             *(deps.slack.post(c.user, text=duties_message(incident, c.role)) for c in changes),
         ]
     )

@@ -8,6 +8,7 @@ from bot.rendering.updates import resolution_summary, status_update
 from bot.services.deps import Deps
 from bot.services.incidents import incident_change
 from models import Incident
+from models.incidents import channel_of
 
 
 async def post_update(deps: Deps, *, channel_id: str, text: str, by: str) -> None:
@@ -31,8 +32,8 @@ async def announce_resolution(deps: Deps, incident: Incident, *, summary: str, b
 async def _post_both(
     deps: Deps, incident: Incident, text: str, blocks: list[dict[str, Any]]
 ) -> None:
-    assert incident.channel_id is not None
-    await deps.slack.post(incident.channel_id, text=text, blocks=blocks)
+    channel = channel_of(incident)
+    await deps.slack.post(channel, text=text, blocks=blocks)
     if not incident.is_private and incident.announcement_channel_id and incident.announcement_ts:
         await deps.slack.post(
             incident.announcement_channel_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 
 from bot.errors import SlackRefusal
@@ -24,6 +25,16 @@ class Directory:
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method (the gateway's)."""
         raise NotImplementedError
+
+    async def pages(self, method: str, key: str, **args: Any) -> AsyncIterator[list[Any]]:
+        """The `key` list of each page a list method returns, following Slack's cursors."""
+        cursor: str | None = None
+        while True:
+            data = await self.call(method, **args, cursor=cursor)
+            yield list(data.get(key, []))
+            cursor = data.get("response_metadata", {}).get("next_cursor") or None
+            if cursor is None:
+                return
 
     async def workspace_url(self) -> str:
         """The workspace's address, e.g. https://acme.slack.com/ (asked once)."""
@@ -60,19 +71,14 @@ class Directory:
     async def user_by_name(self, name: str) -> str | None:
         """The ID of the member whose handle or display name this is (members listed once)."""
         if not self._handles:
-            cursor: str | None = None
-            while True:
-                data = await self.call("users.list", limit=200, cursor=cursor)
-                for member in data.get("members", []):
+            async for page in self.pages("users.list", "members", limit=200):
+                for member in page:
                     if member.get("deleted") or member.get("is_bot"):
                         continue
                     profile = member.get("profile", {})
                     for label in (member.get("name"), profile.get("display_name")):
                         if label:
                             self._handles[str(label).lower()] = str(member["id"])
-                cursor = data.get("response_metadata", {}).get("next_cursor") or None
-                if cursor is None:
-                    break
         return self._handles.get(name.lower().lstrip("@"))
 
     async def user_names(self, users: set[str]) -> dict[str, str]:
@@ -101,15 +107,11 @@ class Directory:
     async def members(self, channel: str) -> set[str]:
         """Everyone in a channel (paginated)."""
         found: set[str] = set()
-        cursor: str | None = None
-        while True:
-            data = await self.call(
-                "conversations.members", channel=channel, limit=1000, cursor=cursor
-            )
-            found.update(data.get("members", []))
-            cursor = data.get("response_metadata", {}).get("next_cursor") or None
-            if cursor is None:
-                return found
+        async for page in self.pages(
+            "conversations.members", "members", channel=channel, limit=1000
+        ):
+            found.update(page)
+        return found
 
     async def resolve_channel(self, channel: str) -> str:
         """Turn `#name` into a channel ID (looked up once, then remembered); IDs pass through."""
@@ -117,20 +119,17 @@ class Directory:
             return channel
         name = channel[1:]
         if name not in self._channel_ids:
-            cursor: str | None = None
-            while True:
-                data = await self.call(
-                    "conversations.list",
-                    types="public_channel,private_channel",
-                    exclude_archived=True,
-                    limit=1000,
-                    cursor=cursor,
-                )
-                for found in data.get("channels", []):
-                    self._channel_ids[found["name"]] = found["id"]
-                cursor = data.get("response_metadata", {}).get("next_cursor") or None
-                if name in self._channel_ids or cursor is None:
-                    break
+            listing = self.pages(
+                "conversations.list",
+                "channels",
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+            )
+            async for page in listing:
+                self._channel_ids.update({found["name"]: found["id"] for found in page})
+                if name in self._channel_ids:
+                    break  # no need to read the rest of the workspace
         if name not in self._channel_ids:
             raise SlackRefusal("conversations.list", "channel_not_found")
         return self._channel_ids[name]

@@ -169,13 +169,9 @@ class SlackGateway(Directory):
         """Every message of a channel (or of one thread), following Slack's pagination."""
         method = "conversations.replies" if thread_ts else "conversations.history"
         found: list[dict[str, Any]] = []
-        cursor: str | None = None
-        while True:
-            data = await self.call(method, channel=channel, ts=thread_ts, limit=200, cursor=cursor)
-            found.extend(data.get("messages", []))
-            cursor = data.get("response_metadata", {}).get("next_cursor") or None
-            if cursor is None:
-                return found
+        async for page in self.pages(method, "messages", channel=channel, ts=thread_ts, limit=200):
+            found.extend(page)
+        return found
 
     async def pinned(self, channel: str) -> list[tuple[dict[str, Any], str]]:
         """The messages pinned in a channel, each with who pinned it."""
