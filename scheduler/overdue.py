@@ -13,7 +13,7 @@ from models.action_review import ItemRow
 from scheduler.delivery import deliver_once
 from scheduler.review import iso_week
 
-JOB = "overdue-actions"
+OVERDUE_JOB = "overdue-actions"
 
 
 async def nudge_overdue_owners(deps: Deps, now: datetime) -> int:
@@ -33,8 +33,8 @@ async def nudge_overdue_owners(deps: Deps, now: datetime) -> int:
         dm = overdue_dm(by_owner[owner], today, deps.settings.item_prefix)
         sent += await deliver_once(
             deps,
-            key=f"{JOB}:{owner}:{week}",
-            job=JOB,
+            key=f"{OVERDUE_JOB}:{owner}:{week}",
+            job=OVERDUE_JOB,
             send=partial(deps.slack.post, owner, text=dm.text, blocks=dm.blocks),
         )
     return sent

@@ -25,7 +25,7 @@ from scheduler.delivery import deliver_once
 
 logger = logging.getLogger(__name__)
 
-JOB = "weekly-review"
+REVIEW_JOB = "weekly-review"
 ESCALATE_AFTER_DAYS = 14
 COMPLETION_WINDOW_DAYS = 90
 SINCE_LAST_REVIEW = timedelta(days=7)
@@ -47,7 +47,7 @@ async def build_review(deps: Deps, now: datetime) -> Review:
     ic = Role.COMMANDER.value
     async with deps.sessions() as session:
         # "Since the last review": since it went out, if one did (a late catch-up moves it).
-        previous = await ledger.last_sent(session=session, job=JOB, before=now)
+        previous = await ledger.last_sent(session=session, job=REVIEW_JOB, before=now)
         since = previous if previous and previous > now - 2 * SINCE_LAST_REVIEW else None
         counts = await action_review.counts_by_priority(session=session, today=today)
         overdue = await action_review.overdue(session=session, today=today, commander_role=ic)
@@ -76,10 +76,11 @@ async def post_weekly_review(deps: Deps, now: datetime, *, sleep: Sleep = asynci
     channel = deps.settings.review_channel or deps.settings.announce_channel
     if channel is None:
         logger.warning(
-            "job %s: no review posted; set ACTION_REVIEW_CHANNEL or INCIDENT_ANNOUNCE_CHANNEL", JOB
+            "job %s: no review posted; set ACTION_REVIEW_CHANNEL or INCIDENT_ANNOUNCE_CHANNEL",
+            REVIEW_JOB,
         )
         return 0
-    key = f"{JOB}:{channel}:{iso_week(now, deps.zone)}"
+    key = f"{REVIEW_JOB}:{channel}:{iso_week(now, deps.zone)}"
     async with deps.sessions() as session:
         done = await ledger.get(session=session, key=key)
     if done is not None and done.sent_at is not None:
@@ -92,4 +93,4 @@ async def post_weekly_review(deps: Deps, now: datetime, *, sleep: Sleep = asynci
             await sleep(POST_INTERVAL)
             await deps.slack.post(channel_id, text=part.text, blocks=part.blocks, thread_ts=ts)
 
-    return 1 + len(thread) if await deliver_once(deps, key=key, job=JOB, send=send) else 0
+    return 1 + len(thread) if await deliver_once(deps, key=key, job=REVIEW_JOB, send=send) else 0

@@ -32,7 +32,7 @@ async def run_export(settings: Settings, reference: str, output_format: str) -> 
     engine = make_engine(settings.database_url)
     try:
         async with make_sessions(engine)() as session:
-            incident = await find_incident(session=session, reference=reference)
+            incident = await incident_by_reference(session=session, reference=reference)
             if incident is None:
                 print(_not_found(reference), file=sys.stderr)
                 return 1
@@ -51,7 +51,7 @@ async def run_export(settings: Settings, reference: str, output_format: str) -> 
     return 0
 
 
-async def find_incident(*, session: AsyncSession, reference: str) -> Incident | None:
+async def incident_by_reference(*, session: AsyncSession, reference: str) -> Incident | None:
     """Find an incident by number (`12`, `#12`), channel ID or channel name (with or without #)."""
     reference = reference.strip()
     number = _NUMBER.match(reference)

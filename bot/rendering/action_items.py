@@ -22,13 +22,12 @@ from slack_sdk.models.views import View
 
 from bot.domain.action_items import CLOSED, PRIORITIES, ItemStatus
 from bot.domain.mrkdwn import escape_mrkdwn
-from bot.rendering.text import text_sections
+from bot.rendering.text import MESSAGE_BLOCKS, text_sections
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from models.action_items import ItemView
 
 # Two blocks an item, within Slack's 50 (a message) and 100 (App Home).
 MAX_WITH_CONTROLS = 20
-MAX_BLOCKS = 50
 
 
 def item_name(view: ItemView, prefix: str) -> str:
@@ -101,7 +100,9 @@ def item_list(
     if rest:
         lines = "\n".join(f"• {item_line(v, prefix, today)}" for v in rest)
         blocks += text_sections(BlockId.ITEMS_REST, lines)
-    return [blocks[start : start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
+    return [
+        blocks[start : start + MESSAGE_BLOCKS] for start in range(0, len(blocks), MESSAGE_BLOCKS)
+    ]
 
 
 def new_item_modal(channel_id: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.domain.times import duration
-from bot.rendering.text import SECTION_LIMIT, text_sections, text_size
+from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT, text_sections, text_size
 from bot.slack.ids import ActionId
 from models.action_review import ItemRow, Review
 
@@ -27,7 +27,6 @@ from models.action_review import ItemRow, Review
 # in handlers/, so that the "every action ID has a listener" check covers them.
 ITEM_BLOCK_PREFIX = "action_"
 
-MESSAGE_BLOCKS = 50
 MAIN_OVERDUE_ROWS = 15
 MAIN_COMPLETED_ROWS = 10
 THREAD_ROWS = 40

@@ -6,7 +6,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
+# Block Kit's limits: characters in a section's text, blocks in one message.
 SECTION_LIMIT = 3000
+MESSAGE_BLOCKS = 50
 
 
 def text_size(text: str) -> int:

@@ -23,11 +23,9 @@ from bot.domain.roles import ROLE_NAMES
 from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.domain.times import clock_time, local_time
-from bot.rendering.text import split_text, text_prefix, text_size
+from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT, split_text, text_prefix, text_size
 from models import Incident, TimelineEntry
 
-MAX_SECTION = 3000
-MAX_BLOCKS = 50
 MAX_HEADER = 150
 HEADER_ID = "timeline_header"
 EMPTY_ID = "timeline_empty"
@@ -217,7 +215,7 @@ def timeline_messages(
     for day, block in _blocks(ordered, zone):
         is_date = block["block_id"].startswith(DATE_ID_PREFIX)
         # A date line never ends a message: it goes with the entries it heads.
-        if len(messages[-1]) >= MAX_BLOCKS - (1 if is_date else 0):
+        if len(messages[-1]) >= MESSAGE_BLOCKS - (1 if is_date else 0):
             messages.append([] if is_date else [_date_block(day, continued=True)])
         messages[-1].append(block)
     return messages
@@ -251,8 +249,8 @@ def _blocks(
                 yield day, _section(f"{SECTION_ID_PREFIX}{next(numbers)}", "\n".join(lines))
             lines, day = [], local_day
             yield day, _date_block(day)
-        for piece in split_text(_line(entry, zone), MAX_SECTION):
-            if lines and used + 1 + text_size(piece) > MAX_SECTION:
+        for piece in split_text(_line(entry, zone), SECTION_LIMIT):
+            if lines and used + 1 + text_size(piece) > SECTION_LIMIT:
                 yield day, _section(f"{SECTION_ID_PREFIX}{next(numbers)}", "\n".join(lines))
                 lines = []
             used = (used + 1 if lines else 0) + text_size(piece)

@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT
 from bot.rendering.timeline import (
     DATE_ID_PREFIX,
     EMPTY_ID,
     HEADER_ID,
-    MAX_BLOCKS,
     MAX_HEADER,
-    MAX_SECTION,
     timeline_messages,
     timeline_text,
 )
@@ -184,11 +183,13 @@ def test_a_long_timeline_fits_slacks_limits_and_loses_nothing() -> None:
 
     assert len(messages) > 1
     for message in messages:
-        assert len(message) <= MAX_BLOCKS
+        assert len(message) <= MESSAGE_BLOCKS
         ids = [b["block_id"] for b in message]
         assert len(ids) == len(set(ids))
         for b in message:
-            assert len(b["text"]["text"]) <= (MAX_HEADER if b["type"] == "header" else MAX_SECTION)
+            assert len(b["text"]["text"]) <= (
+                MAX_HEADER if b["type"] == "header" else SECTION_LIMIT
+            )
     # Every message after the first starts under a date line.
     for message in messages[1:]:
         assert message[0]["block_id"].startswith(DATE_ID_PREFIX)
@@ -204,7 +205,7 @@ def test_a_single_line_longer_than_a_section_is_split_not_truncated() -> None:
 
     pieces = sections(messages)
     assert len(pieces) >= 4
-    assert all(len(piece) <= MAX_SECTION for piece in pieces)
+    assert all(len(piece) <= SECTION_LIMIT for piece in pieces)
     assert text in "".join(pieces)
     assert not any(piece.endswith(("<@U0B", "&am")) for piece in pieces)
 
