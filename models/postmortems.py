@@ -30,10 +30,12 @@ class Postmortem(Base):
     due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The narrative sections people write: summary, impact, root_cause, ... (see bot/postmortem).
+    # The narrative sections people write: summary, impact, ... (bot.domain.postmortems).
     sections: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # What the blameless check found at the last save: [{"sentence", "why", "suggestion"}].
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Where the document lives: a canvas (edited in place) or, where canvases are refused, an
+    # uploaded file; `link` is where people open it.
     canvas_id: Mapped[str | None] = mapped_column(String(32))
     file_id: Mapped[str | None] = mapped_column(String(32))
     link: Mapped[str | None] = mapped_column(Text)

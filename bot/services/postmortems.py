@@ -78,11 +78,11 @@ async def share(
     markdown = document(
         incident, postmortem, entries, deps.zone, names, items, deps.settings.item_prefix
     )
-    link = await _put(deps, incident, postmortem, markdown, fresh_file)
-    if link != postmortem.link:
+    placed = await _put(deps, incident, postmortem, markdown, fresh_file)
+    if placed is not None:
         async with deps.sessions.begin() as session:
             session.add(postmortem)
-            postmortem.link = link
+            postmortem.canvas_id, postmortem.file_id, postmortem.link = placed
     if announce:
         await deps.slack.post(channel, text=drafted_notice(incident, postmortem))
     return postmortem
@@ -90,24 +90,28 @@ async def share(
 
 async def _put(
     deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str, fresh_file: bool
-) -> str:
+) -> tuple[str | None, str | None, str] | None:
+    """Rewrite the canvas, or make one (a file where canvases are refused); returns the new
+    (canvas ID, file ID, link), or None when the document stays where it was."""
     channel = channel_of(incident)
     title = f"Postmortem: incident #{incident.id} {incident.title}"
-    if postmortem.link and "/docs/" in postmortem.link:
-        await deps.slack.replace_canvas(postmortem.link, markdown)
-        return postmortem.link
-    if postmortem.link and not fresh_file:
-        return postmortem.link  # a file: not a new upload at every save
+    if postmortem.canvas_id:
+        await deps.slack.replace_canvas(postmortem.canvas_id, markdown)
+        return None
+    if postmortem.file_id and not fresh_file:
+        return None  # a file: not a new upload at every save
     try:
-        return await deps.slack.create_canvas(title[:255], markdown, readers=channel)
+        canvas = await deps.slack.create_canvas(title[:255], markdown, readers=channel)
+        return canvas.id, None, canvas.link
     except SlackRefusal:
         # Canvases are not available everywhere (free workspaces, admin settings): a file is.
-        return await deps.slack.upload(
+        file = await deps.slack.upload(
             channel,
             filename=f"incident-{incident.id}-postmortem.md",
             content=markdown,
             title=title,
         )
+        return None, file.id, file.link
 
 
 async def set_owner(deps: Deps, *, channel_id: str, owner: str, by: str) -> None:

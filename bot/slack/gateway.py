@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -16,6 +17,14 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.errors import SlackRefusal
 from bot.slack.directory import Directory
+
+
+@dataclass(frozen=True)
+class SharedDocument:
+    """A canvas or a file the bot put in Slack: its ID, and where people open it."""
+
+    id: str
+    link: str
 
 
 def make_client(*, token: str | None, base_url: str) -> AsyncWebClient:
@@ -179,8 +188,10 @@ class SlackGateway(Directory):
         items = [i for i in data.get("items", []) if i.get("message")]
         return [(i["message"], str(i.get("created_by", ""))) for i in items]
 
-    async def upload(self, channel: str, *, filename: str, content: str, title: str) -> str:
-        """Share a text file in a channel; returns its link."""
+    async def upload(
+        self, channel: str, *, filename: str, content: str, title: str
+    ) -> SharedDocument:
+        """Share a text file in a channel; returns its ID and link."""
         try:
             response = await self.client.files_upload_v2(
                 channel=channel, filename=filename, content=content, title=title
@@ -190,10 +201,11 @@ class SlackGateway(Directory):
             raise SlackRefusal("files.upload", str(data.get("error", "unknown_error"))) from None
         files = response.get("files") or [response.get("file") or {}]
         file_id = str(files[0].get("id", ""))
-        return f"{await self.workspace_url()}files/{await self.bot_user()}/{file_id}/{filename}"
+        link = f"{await self.workspace_url()}files/{await self.bot_user()}/{file_id}/{filename}"
+        return SharedDocument(id=file_id, link=link)
 
-    async def create_canvas(self, title: str, markdown: str, *, readers: str) -> str:
-        """Create a canvas from Markdown that the channel `readers` can open; returns its link."""
+    async def create_canvas(self, title: str, markdown: str, *, readers: str) -> SharedDocument:
+        """Create a canvas from Markdown that the channel `readers` can open."""
         data = await self.call(
             "canvases.create",
             title=title,
@@ -203,13 +215,13 @@ class SlackGateway(Directory):
         await self.call(
             "canvases.access.set", canvas_id=canvas_id, access_level="read", channel_ids=[readers]
         )
-        return await self.canvas_link(canvas_id)
+        return SharedDocument(id=canvas_id, link=await self.canvas_link(canvas_id))
 
-    async def replace_canvas(self, link: str, markdown: str) -> None:
-        """Rewrite a canvas (given by its link) with new Markdown."""
+    async def replace_canvas(self, canvas_id: str, markdown: str) -> None:
+        """Rewrite a canvas with new Markdown."""
         await self.call(
             "canvases.edit",
-            canvas_id=link.rstrip("/").rsplit("/", 1)[-1],
+            canvas_id=canvas_id,
             changes=[
                 {
                     "operation": "replace",
