@@ -61,13 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    from bot.app import server as runner
+    from bot.app import server
 
     run = {
-        "serve": runner.serve_http,
-        "socket": runner.serve_socket_mode,
-        "migrate": runner.migrate_only,
-        "backfill": runner.backfill,
+        "serve": server.serve_http,
+        "socket": server.serve_socket_mode,
+        "migrate": server.migrate_only,
+        "backfill": server.backfill,
     }[args.command]
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run(settings))
