@@ -187,14 +187,7 @@ def _parse_note(text: str) -> AddNote:
         at, text = first, rest.strip()
     else:
         at = None
-    if not text:
-        raise UsageError(
-            "The note needs some text, e.g. `/incident note restarted the primary`.",
-            form="/incident note",
-        )
-    if len(text) > MAX_UPDATE:
-        raise UsageError(f"That is {len(text)} characters; keep notes to {MAX_UPDATE}.")
-    return AddNote(text=text, at=at)
+    return AddNote(text=_free_text(text, "note", "restarted the primary"), at=at)
 
 
 def _after_first_word(text: str) -> str:
@@ -207,14 +200,19 @@ def _note(text: str) -> str:
 
 
 def _update_text(text: str) -> str:
+    return _free_text(text, "update", "failover done, watching")
+
+
+def _free_text(text: str, kind: str, example: str) -> str:
+    """An update's or a note's text: present, and short enough to show whole."""
     text = text.strip()
     if not text:
         raise UsageError(
-            "The update needs some text, e.g. `/incident update failover done, watching`.",
-            form="/incident update",
+            f"The {kind} needs some text, e.g. `/incident {kind} {example}`.",
+            form=f"/incident {kind}",
         )
     if len(text) > MAX_UPDATE:
-        raise UsageError(f"That is {len(text)} characters; keep updates to {MAX_UPDATE}.")
+        raise UsageError(f"That is {len(text)} characters; keep {kind}s to {MAX_UPDATE}.")
     return text
 
 

@@ -1,9 +1,9 @@
 """The incident timeline as Slack messages: one line per entry, grouped under local dates.
 
 What each entry kind says is written once (`describe`) and spoken in a `Voice`: Slack mrkdwn
-here, Markdown in `bot.export`. People's text keeps well-formed user mentions, channel links
-and http(s)/mailto links and Slack's own entities (`&lt;`); every other `&`, `<` and `>` is
-escaped, so `<!channel>`, `<!here>` and `<!subteam^…>` can never ping from a timeline.
+here, Markdown in `bot.rendering.markdown`. People's text keeps well-formed user mentions,
+channel links and http(s)/mailto links and Slack's own entities (`&lt;`); every other `&`, `<`
+and `>` is escaped, so `<!channel>`, `<!here>` and `<!subteam^…>` can never ping from a timeline.
 """
 
 from __future__ import annotations
