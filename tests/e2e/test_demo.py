@@ -43,6 +43,10 @@ async def test_the_demo_plays_an_incident_to_its_postmortem_and_the_weekly_revie
         "━━ canvas: Postmortem: incident #1 payments down",
         "## ROOT CAUSE",
         "`sev9` is not a severity.",
+        # Each step is 7 minutes after the one before, and on the timeline at its own time.
+        "`10:07` 👤 @alice · @bob is now Tech Lead",
+        "`10:14` 👤 @alice · @carol is now Scribe",
+        "`10:21` 🔄 @bob · Status: Investigating → Identified",
         "… Monday 2026-12-07 09:00: the weekly review runs",
         "*INC-1* Add a canary stage to checkout-api deploys · P1 · @bob · 9 days overdue",
         "📋 Action-item review",
