@@ -37,12 +37,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bench.common import fresh_database
 from bot.app.factory import Runtime, build_runtime
 from bot.clock import FrozenClock
+from bot.domain.action_items import ITEM_OPEN
 from bot.services.deps import Deps
 from bot.settings import load_settings
 from emulator import SlackEmulator
 from emulator.state import BOT_USER_ID
 from models import ActionItem, Incident, Postmortem, RoleAssignment
-from models.action_items import OPEN
 from models.action_review import Review
 from models.database import migrate
 from scheduler.review import build_review, post_weekly_review
@@ -417,7 +417,7 @@ async def count_items(engine: AsyncEngine) -> tuple[int, int]:
             select(ActionItem.status, func.count()).group_by(ActionItem.status)
         )
         counts = {str(status): int(n) for status, n in rows.tuples()}
-    opened = sum(n for status, n in counts.items() if status in OPEN)
+    opened = sum(n for status, n in counts.items() if status in ITEM_OPEN)
     return opened, sum(counts.values()) - opened
 
 

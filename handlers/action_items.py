@@ -45,7 +45,8 @@ def _redrawn(body: dict[str, Any], number: int, item: list[dict[str, Any]]) -> l
     """The clicked message with this item's blocks replaced, the others untouched."""
     original = (body.get("message") or {}).get("blocks") or []
     # Items drawn here (action_<n>, action_<n>_controls) or in the overdue DM (item_<n>).
-    mine = {f"action_{number}", f"action_{number}_controls", f"item_{number}"}
+    listed, dm_line = f"{BlockId.ITEM_PREFIX}{number}", f"{BlockId.DM_ITEM_PREFIX}{number}"
+    mine = {listed, f"{listed}_controls", dm_line}
     out: list[dict[str, Any]] = []
     placed = False
     for block in original:

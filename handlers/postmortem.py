@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.domain.postmortems import SECTIONS
-from bot.rendering.postmortems import editor_modal, findings_message, items_message
+from bot.rendering.postmortems import findings_message, items_message
 from bot.services import postmortems
 from bot.services.deps import Deps
 from bot.services.postmortem_items import save_postmortem
@@ -36,9 +36,9 @@ async def handle_editor_submission(
 async def handle_edit_button(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
     """Open the editor from a button."""
     await ack()
-    channel = body["channel"]["id"]
-    incident, postmortem = await postmortems.postmortem_in(deps, channel)
-    await deps.slack.open_view(body["trigger_id"], editor_modal(incident, postmortem, channel))
+    await postmortems.open_editor(
+        deps, channel_id=body["channel"]["id"], trigger_id=body["trigger_id"]
+    )
 
 
 async def handle_publish_button(

@@ -3,16 +3,14 @@ and reading and writing them. Functions never commit: the caller owns the transa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.domain.action_items import OPEN, ItemStatus
+from bot.domain.action_items import ITEM_OPEN, ItemStatus
 from models.base import Base, UTCDateTime
-from models.incidents import Incident
 
 
 class ActionItem(Base):
@@ -45,14 +43,6 @@ class ActionItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """An item with its incident, for rendering."""
-
-    item: ActionItem
-    incident: Incident
 
 
 async def add(
@@ -103,7 +93,7 @@ async def open_for_owner(*, session: AsyncSession, owner: str) -> list[ActionIte
     """A person's open items, soonest due first."""
     result = await session.execute(
         select(ActionItem)
-        .where(ActionItem.owner == owner, ActionItem.status.in_(OPEN))
+        .where(ActionItem.owner == owner, ActionItem.status.in_(ITEM_OPEN))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
     return list(result.scalars())
@@ -111,7 +101,7 @@ async def open_for_owner(*, session: AsyncSession, owner: str) -> list[ActionIte
 
 async def open_items(*, session: AsyncSession, due_before: date | None = None) -> list[ActionItem]:
     """Open items (only those due before a day, if given), soonest due first."""
-    query = select(ActionItem).where(ActionItem.status.in_(OPEN))
+    query = select(ActionItem).where(ActionItem.status.in_(ITEM_OPEN))
     if due_before is not None:
         query = query.where(ActionItem.due_on < due_before)
     result = await session.execute(

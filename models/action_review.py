@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import Result, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.action_items import CLOSED, OPEN, PRIORITIES, ItemStatus
+from bot.domain.action_items import ITEM_CLOSED, ITEM_OPEN, PRIORITIES, ItemStatus
 from bot.domain.postmortems import PostmortemStatus
 from models.action_items import ActionItem
 from models.incidents import Incident, RoleAssignment
@@ -68,7 +68,7 @@ async def counts_by_priority(*, session: AsyncSession, today: date) -> dict[str,
     overdue = func.sum(case((ActionItem.due_on < today, 1), else_=0))
     result = await session.execute(
         select(ActionItem.priority, func.count(), overdue)
-        .where(ActionItem.status.in_(OPEN))
+        .where(ActionItem.status.in_(ITEM_OPEN))
         .group_by(ActionItem.priority)
     )
     counts = {priority: PriorityCount() for priority in PRIORITIES}
@@ -83,7 +83,7 @@ async def overdue(
     """Open items due before `today`, most overdue first, with their incident and its IC."""
     query = (
         _rows(commander_role)
-        .where(ActionItem.status.in_(OPEN), ActionItem.due_on < today)
+        .where(ActionItem.status.in_(ITEM_OPEN), ActionItem.due_on < today)
         .order_by(ActionItem.due_on, ActionItem.id)
         .limit(limit)
     )
@@ -111,11 +111,11 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
     # An item created in the window is open, or was closed in it (closing comes after creating).
     # Both are index ranges (status; status + completed_at), so older history is never read.
     still_open = await session.execute(
-        select(func.count()).where(ActionItem.status.in_(OPEN), ActionItem.created_at >= since)
+        select(func.count()).where(ActionItem.status.in_(ITEM_OPEN), ActionItem.created_at >= since)
     )
     closed = await session.execute(
         select(ActionItem.status, ActionItem.created_at, ActionItem.completed_at).where(
-            ActionItem.status.in_(CLOSED),
+            ActionItem.status.in_(ITEM_CLOSED),
             ActionItem.completed_at >= since,
             ActionItem.created_at >= since,
         )

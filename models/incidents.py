@@ -12,7 +12,6 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.errors import UserFacingError
 from models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
@@ -138,25 +137,16 @@ async def get_by_channel(*, session: AsyncSession, channel_id: str) -> Incident 
     return result.scalar_one_or_none()
 
 
-def channel_of(incident: Incident) -> str:
-    """The incident's channel; one whose channel Slack refused to create cannot be acted in."""
-    if incident.channel_id is None:
-        raise UserFacingError(
-            f"Incident #{incident.id} has no channel: Slack refused to create it "
-            f"({_refusals(incident)}). Declare it again once that is fixed."
-        )
-    return incident.channel_id
-
-
-def _refusals(incident: Incident) -> str:
-    said = [f"{p['step']}: {p['explanation']}" for p in incident.setup_problems]
-    return "; ".join(said) or "no reason recorded"
-
-
 def record_problem(incident: Incident, *, step: str, error: str, explanation: str) -> None:
     """Note on the incident that a set-up step failed, so nothing is silently lost."""
     problem: dict[str, Any] = {"step": step, "error": error, "explanation": explanation}
     incident.setup_problems = [*incident.setup_problems, problem]
+
+
+async def get_by_channel_name(*, session: AsyncSession, name: str) -> Incident | None:
+    """Return the incident whose channel has this name (without #)."""
+    result = await session.execute(select(Incident).where(Incident.channel_name == name))
+    return result.scalars().first()
 
 
 async def lock_by_channel(*, session: AsyncSession, channel_id: str) -> Incident | None:

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import sys
 
-from bot.domain.policy import load_policy
+from bot.app.policy_file import load_policy
 from bot.settings import Mode, SettingsError, load_settings
 
 

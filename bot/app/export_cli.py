@@ -11,7 +11,6 @@ import re
 import sys
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -59,10 +58,7 @@ async def incident_by_reference(*, session: AsyncSession, reference: str) -> Inc
         return await incidents.get(session=session, number=int(number.group(1)))
     if _CHANNEL_ID.match(reference):
         return await incidents.get_by_channel(session=session, channel_id=reference)
-    result = await session.execute(
-        select(Incident).where(Incident.channel_name == reference.removeprefix("#"))
-    )
-    return result.scalars().first()
+    return await incidents.get_by_channel_name(session=session, name=reference.removeprefix("#"))
 
 
 async def display_names(settings: Settings, users: Iterable[str]) -> dict[str, str]:

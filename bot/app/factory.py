@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import handlers
+from bot.app.policy_file import load_policy
 from bot.clock import Clock, SystemClock
-from bot.domain.policy import load_policy
 from bot.integrations.pagerduty import PagerDuty
 from bot.services.deps import Deps
 from bot.settings import Settings

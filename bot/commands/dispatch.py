@@ -26,7 +26,6 @@ from bot.domain.requests import (
 )
 from bot.domain.times import clock_time, local_time
 from bot.rendering.action_items import item_line, item_list
-from bot.rendering.postmortems import editor_modal
 from bot.rendering.roles import roles_list
 from bot.services import lifecycle, postmortems
 from bot.services.action_items import add_action_item, change_action_item, items_for, today
@@ -108,20 +107,19 @@ async def _postmortem(
 ) -> str | None:
     """Do the postmortem subcommand; returns a private answer, if any."""
     match request:
-        case PostmortemRequest(action="show"):
+        case PostmortemRequest(subcommand="show"):
             incident, _ = await postmortems.postmortem_in(deps, channel_id)
             shared = await postmortems.share(deps, incident, fresh_file=True)
             return f"📝 The postmortem, drafted from the timeline: {shared.link}"
-        case PostmortemRequest(action="owner", user=str(owner)):
+        case PostmortemRequest(subcommand="owner", user=str(owner)):
             await postmortems.set_owner(deps, channel_id=channel_id, owner=owner, by=user)
-        case PostmortemRequest(action="edit") if trigger_id is not None:
-            incident, postmortem = await postmortems.postmortem_in(deps, channel_id)
-            await deps.slack.open_view(trigger_id, editor_modal(incident, postmortem, channel_id))
-        case PostmortemRequest(action="review"):
+        case PostmortemRequest(subcommand="edit"):
+            await postmortems.open_editor(deps, channel_id=channel_id, trigger_id=trigger_id)
+        case PostmortemRequest(subcommand="review"):
             await postmortems.mark_in_review(deps, channel_id=channel_id, by=user)
-        case PostmortemRequest(action="publish"):
+        case PostmortemRequest(subcommand="publish"):
             await postmortems.publish_postmortem(deps, channel_id=channel_id, by=user)
-        case PostmortemRequest(action="meeting", when=str(when)):
+        case PostmortemRequest(subcommand="meeting", when=str(when)):
             moment = await postmortems.set_meeting(deps, channel_id=channel_id, when=when, by=user)
             return f"Meeting recorded: {local_time(moment, deps.zone)}."
     return None

@@ -160,25 +160,25 @@ def _parse_status(args: list[str], note: str) -> ChangeStatus:
 
 def _parse_postmortem(args: list[str], rest: str) -> PostmortemRequest:
     form = "/incident postmortem"
-    action = args[0].lower() if args else "show"
-    if action in ("edit", "review", "publish") and len(args) == 1:
-        return PostmortemRequest(action)
-    if action == "show" and not args:
-        return PostmortemRequest(action)
-    if action == "owner":
+    subcommand = args[0].lower() if args else "show"
+    if subcommand in ("edit", "review", "publish") and len(args) == 1:
+        return PostmortemRequest(subcommand)
+    if subcommand == "show" and not args:
+        return PostmortemRequest(subcommand)
+    if subcommand == "owner":
         user = user_id(args[1]) if len(args) == 2 else None
         if user is None:
             raise UsageError(
                 "Name the new owner, e.g. `/incident postmortem owner @carol`.", form=form
             )
-        return PostmortemRequest(action, user=user)
-    if action == "meeting" and rest.strip():
-        return PostmortemRequest(action, when=rest.strip())
-    if action == "meeting":
+        return PostmortemRequest(subcommand, user=user)
+    if subcommand == "meeting" and rest.strip():
+        return PostmortemRequest(subcommand, when=rest.strip())
+    if subcommand == "meeting":
         raise UsageError(
             "When is it? e.g. `/incident postmortem meeting 2025-01-20 15:00`.", form=form
         )
-    raise UsageError(f"{_quoted(' '.join(args))} is not a postmortem action.", form=form)
+    raise UsageError(f"{_quoted(' '.join(args))} is not a postmortem subcommand.", form=form)
 
 
 def _parse_note(text: str) -> AddNote:

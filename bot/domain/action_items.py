@@ -22,8 +22,8 @@ class ItemStatus(StrEnum):
     WONT_DO = "won't do"
 
 
-OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS)
-CLOSED = (ItemStatus.DONE, ItemStatus.WONT_DO)
+ITEM_OPEN = (ItemStatus.NOT_STARTED, ItemStatus.IN_PROGRESS)
+ITEM_CLOSED = (ItemStatus.DONE, ItemStatus.WONT_DO)
 PRIORITIES = ("P1", "P2", "P3")
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")

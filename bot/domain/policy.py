@@ -104,19 +104,14 @@ def default_policy() -> Policy:
     return Policy(levels=levels)
 
 
-def load_policy(path: str | Path | None) -> Policy:
-    """Read a TOML policy file over the defaults; None (or "") gives the defaults."""
-    if path is None or str(path) == "":
-        return default_policy()
-    source = Path(path)
+def read_policy(source: Path, content: bytes) -> Policy:
+    """The policy a TOML file's content sets over the defaults (`source` names it in errors)."""
     try:
-        document = tomllib.loads(source.read_bytes().decode("utf-8"))
-    except OSError as error:
-        raise _error(source, f"cannot be read ({error.strerror or error})") from None
+        document = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise _error(source, "is not UTF-8 text") from None
+        raise policy_error(source, "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise _error(source, f"is not valid TOML ({error})") from None
+        raise policy_error(source, f"is not valid TOML ({error})") from None
     return _merge(source, document)
 
 
@@ -126,7 +121,7 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
     for table in document:
         if table not in known:
             expected = ", ".join(f"[{name}]" for name in known)
-            raise _error(source, f"[{table}] is not a known table (expected {expected})")
+            raise policy_error(source, f"[{table}] is not a known table (expected {expected})")
     levels = dict(policy.levels)
     for severity in Severity:
         values = _table(source, document, severity.value)
@@ -135,14 +130,14 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
     pagerduty = _table(source, document, "pagerduty")
     for key, value in pagerduty.items():
         if key != "events_url":
-            raise _error(source, f"pagerduty.{key} is not a known key (expected events_url)")
+            raise policy_error(source, f"pagerduty.{key} is not a known key (expected events_url)")
         if not isinstance(value, str) or not _HTTP_URL.match(value):
-            raise _error(source, f"pagerduty.{key} must be an http(s) URL")
+            raise policy_error(source, f"pagerduty.{key} must be an http(s) URL")
         events_url = value
     schedules: dict[str, str] = {}
     for job, cron in _table(source, document, "schedules").items():
         if not isinstance(cron, str) or not _CRON.match(cron.strip()):
-            raise _error(source, f'schedules.{job} must be a cron line such as "0 10 * * *"')
+            raise policy_error(source, f'schedules.{job} must be a cron line such as "0 10 * * *"')
         schedules[job] = cron.strip()
     return Policy(levels=levels, pagerduty_events_url=events_url, schedules=schedules)
 
@@ -154,7 +149,7 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
         where = f"{table}.{key}"
         if key in _TEXT_KEYS:
             if not isinstance(value, str) or not value.strip():
-                raise _error(source, f"{where} must be a non-empty string")
+                raise policy_error(source, f"{where} must be a non-empty string")
             changes[key] = value.strip()
         elif key in ("update_every_minutes", "postmortem_due_business_days"):
             changes[key] = _cadence(source, where, value)
@@ -162,16 +157,18 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
             changes[key] = _usergroups(source, where, value)
         elif key == "pagerduty_routing_key":
             if not isinstance(value, str) or not _ROUTING_KEY.match(value):
-                raise _error(
+                raise policy_error(
                     source,
                     f"{where} must be a {ROUTING_KEY_LENGTH}-character integration key",
                 )
             changes[key] = value
         else:
-            raise _error(source, f"{where} is not a known key (expected {', '.join(_LEVEL_KEYS)})")
+            raise policy_error(
+                source, f"{where} is not a known key (expected {', '.join(_LEVEL_KEYS)})"
+            )
     severity = changes.get("pagerduty_severity")
     if severity is not None and severity not in PAGERDUTY_SEVERITIES:
-        raise _error(
+        raise policy_error(
             source,
             f"{table}.pagerduty_severity must be one of {', '.join(PAGERDUTY_SEVERITIES)}",
         )
@@ -181,20 +178,20 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
 def _cadence(source: Path, where: str, value: object) -> int | None:
     # 0 is how a file says "no regular updates", since TOML has no null.
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _error(source, f"{where} must be a positive whole number (0 for none)")
+        raise policy_error(source, f"{where} must be a positive whole number (0 for none)")
     return value or None
 
 
 def _usergroups(source: Path, where: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _error(source, f"{where} must be a list of user group handles or IDs")
+        raise policy_error(source, f"{where} must be a list of user group handles or IDs")
     groups: list[str] = []
     for item in value:
         if not isinstance(item, str):
-            raise _error(source, f"{where} must be a list of user group handles or IDs")
+            raise policy_error(source, f"{where} must be a list of user group handles or IDs")
         group = item.strip().removeprefix("@")
         if not (_USERGROUP_ID.match(group) or _USERGROUP_HANDLE.match(group)):
-            raise _error(
+            raise policy_error(
                 source,
                 f"{where} has {item!r}, not a user group handle (oncall) or ID (S0123ABCD)",
             )
@@ -206,9 +203,10 @@ def _usergroups(source: Path, where: str, value: object) -> tuple[str, ...]:
 def _table(source: Path, document: dict[str, object], name: str) -> dict[str, object]:
     value = document.get(name, {})
     if not isinstance(value, dict):
-        raise _error(source, f"{name} must be a table, written [{name}]")
+        raise policy_error(source, f"{name} must be a table, written [{name}]")
     return value
 
 
-def _error(source: Path, problem: str) -> SettingsError:
+def policy_error(source: Path, problem: str) -> SettingsError:
+    """The one-line error naming the policy file and what is wrong in it."""
     return SettingsError(f"{VARIABLE} {source}: {problem}")

@@ -93,9 +93,9 @@ class ShowTimeline:
 
 @dataclass(frozen=True)
 class PostmortemRequest:
-    """`action` is show, owner (with `user`), edit, review, publish or meeting (with `when`)."""
+    """`subcommand` is show, owner (with `user`), edit, review, publish or meeting (`when`)."""
 
-    action: str
+    subcommand: str
     user: str | None = None
     when: str | None = None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.errors import UserFacingError
+
 
 class Status(StrEnum):
     """Where the response stands."""
@@ -30,3 +32,21 @@ NEXT_STEPS: dict[Status, tuple[Status, ...]] = {
 ACTIVE = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MITIGATED)
 # The response is over: resolved, with its postmortem under way or published.
 ENDED = (Status.RESOLVED, Status.POSTMORTEM, Status.CLOSED)
+
+
+def check_move(number: int, previous: Status, status: Status) -> None:
+    """Refuse a move the lifecycle does not allow, saying why and what to do instead."""
+    incident = f"Incident #{number}"
+    if previous is status:
+        raise UserFacingError(f"{incident} is already {status.value}.")
+    if previous in ACTIVE:
+        return
+    where = {
+        Status.RESOLVED: "resolved",
+        Status.POSTMORTEM: "resolved and its postmortem is under way",
+        Status.CLOSED: "closed: its postmortem is published",
+    }[previous]
+    if status is Status.RESOLVED:
+        raise UserFacingError(f"{incident} is already {where}.")
+    again = "" if previous is Status.CLOSED else " If it is back, `/incident reopen` it first."
+    raise UserFacingError(f"{incident} is {where}; it can't become {status.value}.{again}")

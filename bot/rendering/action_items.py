@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,14 +21,23 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.action_items import CLOSED, PRIORITIES, ItemStatus
+from bot.domain.action_items import ITEM_CLOSED, PRIORITIES, ItemStatus
+from bot.domain.limits import MAX_ITEM_TITLE
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.rendering.text import MESSAGE_BLOCKS, text_sections
 from bot.slack.ids import ActionId, BlockId, CallbackId
-from models.action_items import ItemView
+from models import ActionItem, Incident
 
 # Two blocks an item, within Slack's 50 (a message) and 100 (App Home).
 MAX_WITH_CONTROLS = 20
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item with its incident, as a list shows it."""
+
+    item: ActionItem
+    incident: Incident
 
 
 def item_name(view: ItemView, prefix: str) -> str:
@@ -42,7 +52,7 @@ def item_line(view: ItemView, prefix: str, today: date, *, show_incident: bool =
     parts.append(f"<@{item.owner}>" if item.owner else "_no owner_")
     if item.due_on:
         late = (today - item.due_on).days
-        overdue = late > 0 and item.status not in CLOSED
+        overdue = late > 0 and item.status not in ITEM_CLOSED
         parts.append(
             f"due {item.due_on.isoformat()}" + (f" ({late} days overdue)" if overdue else "")
         )
@@ -63,7 +73,7 @@ def item_blocks(view: ItemView, prefix: str, today: date) -> list[dict[str, Any]
             text=MarkdownTextObject(text=item_line(view, prefix, today)),
         ).to_dict()
     ]
-    if view.item.status in CLOSED:
+    if view.item.status in ITEM_CLOSED:
         return blocks
     controls: list[Any] = []
     if view.item.status == ItemStatus.NOT_STARTED:
@@ -119,7 +129,7 @@ def new_item_modal(channel_id: str) -> dict[str, Any]:
             InputBlock(
                 block_id=BlockId.NEW_ITEM_TITLE,
                 label="What should be done?",
-                element=PlainTextInputElement(action_id="value", max_length=300),
+                element=PlainTextInputElement(action_id="value", max_length=MAX_ITEM_TITLE),
             ),
             InputBlock(
                 block_id=BlockId.NEW_ITEM_OWNER,

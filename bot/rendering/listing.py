@@ -21,11 +21,10 @@ from bot.domain.roles import ROLE_NAMES, Role
 from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.domain.times import duration
-from bot.rendering.action_items import item_blocks
+from bot.rendering.action_items import ItemView, item_blocks
 from bot.rendering.incident import severity_line
 from bot.slack.ids import BlockId
 from models import Incident
-from models.action_items import ItemView
 
 MAX_HOME_ROWS = 25
 MAX_HOME_ITEMS = 10

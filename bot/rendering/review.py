@@ -20,12 +20,8 @@ from slack_sdk.models.blocks import (
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.domain.times import duration
 from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT, text_sections, text_size
-from bot.slack.ids import ActionId
+from bot.slack.ids import ActionId, BlockId
 from models.action_review import ItemRow, Review
-
-# Interactive IDs of the overdue DM. They join bot.ids.ActionId together with their listeners
-# in handlers/, so that the "every action ID has a listener" check covers them.
-ITEM_BLOCK_PREFIX = "action_"
 
 MAIN_OVERDUE_ROWS = 15
 MAIN_COMPLETED_ROWS = 10
@@ -168,7 +164,9 @@ def overdue_dm(rows: list[ItemRow], today: date, prefix: str) -> Post:
     intro = f"⏰ You have {count}. Mark them done, or move the due date if the plan changed:"
     blocks: list[dict[str, Any]] = text_sections("overdue_intro", intro)
     for row in rows[:DM_ITEMS_WITH_CONTROLS]:
-        blocks += text_sections(f"item_{row.number}", _dm_line(row, today, prefix))
+        blocks += text_sections(
+            f"{BlockId.DM_ITEM_PREFIX}{row.number}", _dm_line(row, today, prefix)
+        )
         picker = DatePickerElement(
             action_id=ActionId.ITEM_DUE,
             placeholder="Move the due date",
@@ -179,7 +177,7 @@ def overdue_dm(rows: list[ItemRow], today: date, prefix: str) -> Post:
         )
         blocks.append(
             ActionsBlock(
-                block_id=f"{ITEM_BLOCK_PREFIX}{row.number}", elements=[done, picker]
+                block_id=f"{BlockId.ITEM_PREFIX}{row.number}", elements=[done, picker]
             ).to_dict()
         )
     rest = [_dm_line(row, today, prefix) for row in rows[DM_ITEMS_WITH_CONTROLS:]]

@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-# Block Kit's limits: characters in a section's text, blocks in one message.
+# Block Kit's limits: characters in a section's text, blocks in one message, a header.
 SECTION_LIMIT = 3000
 MESSAGE_BLOCKS = 50
+HEADER_LIMIT = 150
 
 
 def text_size(text: str) -> int:

@@ -23,10 +23,16 @@ from bot.domain.roles import ROLE_NAMES
 from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.domain.times import clock_time, local_time
-from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT, split_text, text_prefix, text_size
+from bot.rendering.text import (
+    HEADER_LIMIT,
+    MESSAGE_BLOCKS,
+    SECTION_LIMIT,
+    split_text,
+    text_prefix,
+    text_size,
+)
 from models import Incident, TimelineEntry
 
-MAX_HEADER = 150
 HEADER_ID = "timeline_header"
 EMPTY_ID = "timeline_empty"
 DATE_ID_PREFIX = "timeline_date_"  # + the local date, 2025-01-15
@@ -230,8 +236,8 @@ def timeline_text(page: int, pages: int, incident: Incident) -> str:
 def _header(incident: Incident) -> str:
     head = f"Timeline of incident #{incident.id}: "
     title = incident.title or ""
-    if text_size(head + title) > MAX_HEADER:
-        title = text_prefix(title, MAX_HEADER - text_size(head) - 1).rstrip() + "…"
+    if text_size(head + title) > HEADER_LIMIT:
+        title = text_prefix(title, HEADER_LIMIT - text_size(head) - 1).rstrip() + "…"
     return head + title
 
 

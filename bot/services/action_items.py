@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.domain.action_items import CLOSED, ItemStatus
+from bot.domain.action_items import ITEM_CLOSED, ItemStatus
 from bot.domain.dates import parse_due
 from bot.domain.postmortems import PostmortemStatus
 from bot.domain.requests import CreateActionItem
 from bot.errors import UserFacingError
-from bot.rendering.action_items import item_blocks
+from bot.rendering.action_items import ItemView, item_blocks
 from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.membership import channel_members
@@ -19,7 +19,6 @@ from models import ActionItem, Incident, timeline
 from models import action_items as item_rows
 from models import incidents as incident_rows
 from models import postmortems as postmortem_rows
-from models.action_items import ItemView
 
 OWN = "own an action item"
 
@@ -124,7 +123,7 @@ def _apply(
     item: ActionItem, verb: str, arg: str | None, due_on: date | None, now: datetime, prefix: str
 ) -> None:
     name = f"{prefix}-{item.id}"
-    closed = item.status in CLOSED
+    closed = item.status in ITEM_CLOSED
     if verb in ("start", "done", "wontdo") and closed:
         raise UserFacingError(f"{name} is already {item.status}.")
     if verb == "start":

@@ -7,9 +7,9 @@ from typing import Any
 from bot.domain.status import ACTIVE
 from bot.services.capture import SlackMessage, capture
 from bot.services.deps import Deps
+from bot.services.incidents import channel_of
 from models import Incident
 from models import incidents as incident_rows
-from models.incidents import channel_of
 
 
 async def backfill_open_incidents(deps: Deps) -> int:

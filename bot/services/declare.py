@@ -14,10 +14,10 @@ from bot.domain.status import Status
 from bot.errors import SlackRefusal
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
+from bot.services.incidents import channel_of
 from bot.services.paging import page
 from models import Incident, timeline
 from models import incidents as incident_rows
-from models.incidents import channel_of
 
 MAX_NAME_ATTEMPTS = 30
 

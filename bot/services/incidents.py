@@ -17,7 +17,6 @@ from bot.rendering.incident import announcement, card_text, channel_topic, incid
 from bot.services.deps import Deps
 from models import Incident, timeline
 from models import incidents as incident_rows
-from models.incidents import channel_of
 
 NOT_AN_INCIDENT_CHANNEL = (
     "This works inside an incident's channel, and this channel isn't one. "
@@ -25,6 +24,21 @@ NOT_AN_INCIDENT_CHANNEL = (
 )
 
 FollowUp = Callable[[Incident], Awaitable[Any]]
+
+
+def channel_of(incident: Incident) -> str:
+    """The incident's channel; one whose channel Slack refused to create cannot be acted in."""
+    if incident.channel_id is None:
+        raise UserFacingError(
+            f"Incident #{incident.id} has no channel: Slack refused to create it "
+            f"({_refusals(incident)}). Declare it again once that is fixed."
+        )
+    return incident.channel_id
+
+
+def _refusals(incident: Incident) -> str:
+    said = [f"{p['step']}: {p['explanation']}" for p in incident.setup_problems]
+    return "; ".join(said) or "no reason recorded"
 
 
 async def find_incident(deps: Deps, channel_id: str) -> Incident | None:
@@ -125,7 +139,7 @@ async def redraw_incident(deps: Deps, incident: Incident) -> list[SlackRefusal]:
     return await attempt(edits)
 
 
-async def say(deps: Deps, incident: Incident, text: str) -> None:
+async def post_notice(deps: Deps, incident: Incident, text: str) -> None:
     """Post a notice in the incident's channel."""
     await deps.slack.post(channel_of(incident), text=text)
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from bot.domain.severity import Severity
-from bot.domain.status import ACTIVE, Status
+from bot.domain.status import ACTIVE, Status, check_move
 from bot.domain.times import parse_local_time
 from bot.errors import UserFacingError
 from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services.deps import Deps
-from bot.services.incidents import incident_change, say
+from bot.services.incidents import incident_change, post_notice
 from bot.services.paging import page, resolve_pages
 from bot.services.postmortems import start_if_required
 from bot.services.updates import announce_resolution
-from models import Incident
 
 
 async def change_status(deps: Deps, *, channel_id: str, status: Status, note: str, by: str) -> None:
@@ -20,7 +19,7 @@ async def change_status(deps: Deps, *, channel_id: str, status: Status, note: st
     async with incident_change(deps, channel_id, by=by) as change:
         incident, now = change.incident, change.at
         previous = Status(incident.status)
-        _check_move(incident, previous, status)
+        check_move(incident.id, previous, status)
         incident.status = status.value
         if status is Status.IDENTIFIED and incident.identified_at is None:
             incident.identified_at = now
@@ -34,7 +33,7 @@ async def change_status(deps: Deps, *, channel_id: str, status: Status, note: st
             await start_if_required(deps, change)
         else:
             change.record("status_changed", note, **{"from": previous.value, "to": status.value})
-            change.then(lambda i: say(deps, i, status_notice(i, previous, note, by)))
+            change.then(lambda i: post_notice(deps, i, status_notice(i, previous, note, by)))
 
 
 async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
@@ -50,7 +49,7 @@ async def reopen(deps: Deps, *, channel_id: str, by: str) -> None:
         incident.status = Status.INVESTIGATING.value
         incident.resolved_at = incident.mitigated_at = None
         change.record("reopened", **{"from": previous.value, "to": incident.status})
-        change.then(lambda i: say(deps, i, status_notice(i, previous, "", by)))
+        change.then(lambda i: post_notice(deps, i, status_notice(i, previous, "", by)))
 
 
 async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by: str) -> None:
@@ -67,7 +66,7 @@ async def change_severity(deps: Deps, *, channel_id: str, severity: Severity, by
             raise UserFacingError(f"Incident #{incident.id} is already {severity.label}.")
         incident.severity = severity.value
         change.record("severity_changed", **{"from": previous.value, "to": severity.value})
-        change.then(lambda i: say(deps, i, severity_notice(i, previous, by, deps.policy)))
+        change.then(lambda i: post_notice(deps, i, severity_notice(i, previous, by, deps.policy)))
         if severity.rank < previous.rank:
             change.then(lambda i: page(deps, i, by=by))
 
@@ -92,21 +91,4 @@ async def set_time(deps: Deps, *, channel_id: str, field: str, when: str, by: st
                 incident.started_at = moment  # impact began at the latest when detected
             incident.detected_at = moment
         change.record(f"{field}_set", at=moment.isoformat())
-        change.then(lambda i: say(deps, i, time_notice(i, field, deps.zone, by)))
-
-
-def _check_move(incident: Incident, previous: Status, status: Status) -> None:
-    number = f"Incident #{incident.id}"
-    if previous is status:
-        raise UserFacingError(f"{number} is already {status.value}.")
-    if previous in ACTIVE:
-        return
-    where = {
-        Status.RESOLVED: "resolved",
-        Status.POSTMORTEM: "resolved and its postmortem is under way",
-        Status.CLOSED: "closed: its postmortem is published",
-    }[previous]
-    if status is Status.RESOLVED:
-        raise UserFacingError(f"{number} is already {where}.")
-    again = "" if previous is Status.CLOSED else " If it is back, `/incident reopen` it first."
-    raise UserFacingError(f"{number} is {where}; it can't become {status.value}.{again}")
+        change.then(lambda i: post_notice(deps, i, time_notice(i, field, deps.zone, by)))

@@ -8,8 +8,8 @@ from bot.errors import SlackRefusal
 from bot.integrations.pagerduty import PagerDutyError
 from bot.rendering.paging import page_failed, paged_pagerduty, paged_usergroup
 from bot.services.deps import Deps
+from bot.services.incidents import channel_of
 from models import Incident, timeline
-from models.incidents import channel_of
 
 PAGE_SENT = "page_sent"
 

@@ -15,16 +15,17 @@ from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.postmortem_document import document
 from bot.rendering.postmortems import (
     drafted_notice,
+    editor_modal,
     findings_message,
     published_announcement,
     published_notice,
 )
 from bot.services.deps import Deps
-from bot.services.incidents import Change, incident_change, incident_in, say
+from bot.services.incidents import Change, channel_of, incident_change, incident_in, post_notice
+from bot.slack.ids import document_ids
 from models import Incident, Postmortem, timeline
 from models import action_items as item_rows
 from models import postmortems as postmortem_rows
-from models.incidents import channel_of
 
 
 class NeedsConfirmation(Exception):
@@ -91,15 +92,21 @@ async def share(
 async def _put(
     deps: Deps, incident: Incident, postmortem: Postmortem, markdown: str, fresh_file: bool
 ) -> tuple[str | None, str | None, str] | None:
-    """Rewrite the canvas, or make one (a file where canvases are refused); returns the new
-    (canvas ID, file ID, link), or None when the document stays where it was."""
+    """Rewrite the canvas, or make one (a file where canvases are refused); returns the
+    (canvas ID, file ID, link) to store, or None when what is stored still holds."""
     channel = channel_of(incident)
     title = f"Postmortem: incident #{incident.id} {incident.title}"
-    if postmortem.canvas_id:
-        await deps.slack.replace_canvas(postmortem.canvas_id, markdown)
-        return None
-    if postmortem.file_id and not fresh_file:
-        return None  # a file: not a new upload at every save
+    canvas_id, file_id, link = postmortem.canvas_id, postmortem.file_id, postmortem.link
+    kept = None
+    if link and not (canvas_id or file_id):
+        # Shared by a replica from before the IDs were kept: read them from its link.
+        canvas_id, file_id = document_ids(link)
+        kept = (canvas_id, file_id, link)
+    if canvas_id:
+        await deps.slack.replace_canvas(canvas_id, markdown)
+        return kept
+    if file_id and not fresh_file:
+        return kept  # a file: not a new upload at every save
     try:
         canvas = await deps.slack.create_canvas(title[:255], markdown, readers=channel)
         return canvas.id, None, canvas.link
@@ -123,7 +130,9 @@ async def set_owner(deps: Deps, *, channel_id: str, owner: str, by: str) -> None
         previous, postmortem.owner = postmortem.owner, owner
         change.record("postmortem_owner", user=owner, previous=previous)
         change.then(
-            lambda i: say(deps, i, f"📝 <@{owner}> now owns the postmortem (was <@{previous}>).")
+            lambda i: post_notice(
+                deps, i, f"📝 <@{owner}> now owns the postmortem (was <@{previous}>)."
+            )
         )
         change.then(lambda i: share(deps, i))
 
@@ -154,7 +163,9 @@ async def mark_in_review(deps: Deps, *, channel_id: str, by: str) -> None:
             raise UserFacingError(f"The postmortem is {postmortem.status}, not a draft.")
         postmortem.status = PostmortemStatus.IN_REVIEW.value
         change.record("postmortem_in_review")
-        change.then(lambda i: say(deps, i, f"📝 The postmortem is ready for review (<@{by}>)."))
+        change.then(
+            lambda i: post_notice(deps, i, f"📝 The postmortem is ready for review (<@{by}>).")
+        )
         change.then(lambda i: share(deps, i))
 
 
@@ -189,7 +200,7 @@ async def _publish(deps: Deps, *, channel_id: str, by: str, confirmed: bool) -> 
         change.incident.status = Status.CLOSED.value
         change.record("postmortem_published", findings=len(postmortem.findings))
         change.then(lambda i: share(deps, i, fresh_file=True))
-        change.then(lambda i: say(deps, i, published_notice(i, postmortem, by)))
+        change.then(lambda i: post_notice(deps, i, published_notice(i, postmortem, by)))
         change.then(lambda i: _announce_published(deps, i, postmortem))
 
 
@@ -201,8 +212,19 @@ async def set_meeting(deps: Deps, *, channel_id: str, when: str, by: str) -> dat
         postmortem.meeting_at = moment
         change.record("postmortem_meeting", at=moment.isoformat())
         text = f"📅 Postmortem review meeting: {local_time(moment, deps.zone)} (set by <@{by}>)."
-        change.then(lambda i: say(deps, i, text))
+        change.then(lambda i: post_notice(deps, i, text))
     return moment
+
+
+async def open_editor(deps: Deps, *, channel_id: str, trigger_id: str | None) -> None:
+    """Open the form with one field per section for the person who asked."""
+    incident, postmortem = await postmortem_in(deps, channel_id)
+    if trigger_id is None:
+        raise UserFacingError(
+            "The editor opens from `/incident postmortem edit` or the card's Edit postmortem "
+            "button; try one of those."
+        )
+    await deps.slack.open_view(trigger_id, editor_modal(incident, postmortem, channel_id))
 
 
 async def postmortem_in(deps: Deps, channel_id: str) -> tuple[Incident, Postmortem]:

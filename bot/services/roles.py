@@ -8,10 +8,9 @@ from bot.domain.roles import ROLE_NAMES, Role, RoleChange
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.roles import duties_message, role_notice
 from bot.services.deps import Deps
-from bot.services.incidents import attempt, incident_change
+from bot.services.incidents import attempt, channel_of, incident_change
 from models import Incident
 from models import incidents as incident_rows
-from models.incidents import channel_of
 
 
 async def assign_roles(

@@ -6,9 +6,8 @@ from typing import Any
 
 from bot.rendering.updates import resolution_summary, status_update
 from bot.services.deps import Deps
-from bot.services.incidents import incident_change
+from bot.services.incidents import channel_of, incident_change
 from models import Incident
-from models.incidents import channel_of
 
 
 async def post_update(deps: Deps, *, channel_id: str, text: str, by: str) -> None:

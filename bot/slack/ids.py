@@ -8,6 +8,17 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+def document_ids(link: str) -> tuple[str | None, str | None]:
+    """(canvas ID, file ID) read from a link the bot made: `…/docs/<team>/<canvas>` or
+    `…/files/<user>/<file>/<name>` (migration 0006 keeps its own copy, as migrations must)."""
+    parts = link.rstrip("/").split("/")
+    for marker, position in (("docs", 0), ("files", 1)):
+        if marker in parts and parts.index(marker) + 2 < len(parts):
+            found = parts[parts.index(marker) + 2]
+            return (found, None) if position == 0 else (None, found)
+    return None, None
+
+
 class CallbackId(StrEnum):
     """Modal callback IDs."""
 
@@ -56,7 +67,8 @@ class BlockId(StrEnum):
     SECTION_PREFIX = "section_"
     FINDINGS = "findings"
     FINDINGS_ACTIONS = "findings_actions"
-    ITEM_PREFIX = "action_"
+    ITEM_PREFIX = "action_"  # an item in a list: action_<n>, and its controls action_<n>_controls
+    DM_ITEM_PREFIX = "item_"  # an item's line in the overdue DM: item_<n>
     ITEMS_HEAD = "actions_head"
     ITEMS_REST = "actions_rest"
     POSTMORTEM_ITEMS = "postmortem_items"

@@ -8,7 +8,15 @@ from bot.slack.ids import ActionId, BlockId, CallbackId
 from emulator import SlackEmulator
 from models import postmortems
 from tests.conftest import RunningBot
-from tests.helpers import block_text, card_of, declare, ephemeral_for, in_channel, stored_incidents
+from tests.helpers import (
+    block_text,
+    card_of,
+    declare,
+    ephemeral_for,
+    in_channel,
+    stored_incidents,
+    until,
+)
 
 
 async def resolved_with_postmortem(emu: SlackEmulator, bot: RunningBot, severity: str = "sev1"):
@@ -187,3 +195,30 @@ async def test_the_canvas_is_readable_by_the_incident_channel(
     channel = await resolved_with_postmortem(emu, bot)
     [drawn] = emu.workspace.canvases.values()
     assert drawn.access == {channel.id: "read"}
+
+
+async def test_the_canvas_is_edited_by_its_id_even_when_only_its_link_was_kept(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await resolved_with_postmortem(emu, bot)
+    [incident] = await stored_incidents(bot.runtime)
+    async with bot.runtime.deps.sessions.begin() as session:
+        postmortem = await postmortems.for_incident(session=session, incident_id=incident.id)
+        assert postmortem is not None and postmortem.canvas_id and postmortem.link
+        canvas_id = postmortem.canvas_id
+        assert postmortem.link.endswith(f"/docs/T0TEAM/{canvas_id}")
+        postmortem.canvas_id = None  # as a replica from before the IDs were kept left it
+
+    await in_channel(emu, channel, "postmortem owner <@U0BOB|bob>")
+    await emu.wait_for(lambda: emu.calls_to("canvases.edit"))
+
+    assert len(emu.calls_to("canvases.create")) == 1
+    assert [c.args["canvas_id"] for c in emu.calls_to("canvases.edit")] == [canvas_id]
+    assert "**AUTHOR:** Bob Roe" in canvas(emu)
+
+    async def canvas_id_stored_again() -> bool:
+        async with bot.runtime.deps.sessions() as session:
+            found = await postmortems.for_incident(session=session, incident_id=incident.id)
+        return found is not None and found.canvas_id == canvas_id
+
+    await until(canvas_id_stored_again)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.policy import Policy, SeverityPolicy, default_policy, load_policy
+from bot.app.policy_file import load_policy
+from bot.domain.policy import Policy, SeverityPolicy, default_policy
 from bot.domain.severity import Severity
 from bot.settings import SettingsError
 

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.rendering.text import MESSAGE_BLOCKS, SECTION_LIMIT
+from bot.rendering.text import HEADER_LIMIT, MESSAGE_BLOCKS, SECTION_LIMIT
 from bot.rendering.timeline import (
     DATE_ID_PREFIX,
     EMPTY_ID,
     HEADER_ID,
-    MAX_HEADER,
     timeline_messages,
     timeline_text,
 )
@@ -188,7 +187,7 @@ def test_a_long_timeline_fits_slacks_limits_and_loses_nothing() -> None:
         assert len(ids) == len(set(ids))
         for b in message:
             assert len(b["text"]["text"]) <= (
-                MAX_HEADER if b["type"] == "header" else SECTION_LIMIT
+                HEADER_LIMIT if b["type"] == "header" else SECTION_LIMIT
             )
     # Every message after the first starts under a date line.
     for message in messages[1:]:
@@ -236,7 +235,7 @@ def test_the_header_stays_within_150_characters() -> None:
     messages = timeline_messages(incident, [entry(1, "note", text="hi")], PARIS)
 
     header = block(messages[0], HEADER_ID)["text"]["text"]
-    assert len(header) <= MAX_HEADER
+    assert len(header) <= HEADER_LIMIT
     assert header.startswith("Timeline of incident #12: 🔥")
     assert header.endswith("…")
 
