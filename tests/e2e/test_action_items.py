@@ -100,6 +100,7 @@ async def test_every_change_by_command(emu: SlackEmulator, bot: RunningBot) -> N
     channel = await declare(emu)
     channel.members.add("U0BOB")
     await in_channel(emu, channel, "action Add a runbook")
+    assert (await ephemeral_for(emu)).text == "Added INC-1."  # made before it is changed
     steps = [
         ("action INC-1 owner <@U0BOB|bob>", lambda i: i.owner == "U0BOB"),
         ("action INC-1 due +3d", lambda i: i.due_on == date(2025, 1, 18)),
@@ -120,6 +121,7 @@ async def test_every_change_by_command(emu: SlackEmulator, bot: RunningBot) -> N
 async def test_wont_do_keeps_its_reason(emu: SlackEmulator, bot: RunningBot) -> None:
     channel = await declare(emu)
     await in_channel(emu, channel, "action Buy more disks")
+    assert (await ephemeral_for(emu)).text == "Added INC-1."  # made before it is changed
     await in_channel(emu, channel, "action INC-1 wontdo covered by the storage migration")
     await ephemeral_for(emu, count=2)
     [item] = await items(bot)
