@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,6 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +19,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 import migrations
+
+logger = logging.getLogger(__name__)
+# Long enough for a busy database, short enough for a load balancer's probe.
+HEALTH_TIMEOUT_SECONDS = 3.0
 
 # Any constant works; it only has to be the same in every replica.
 MIGRATION_LOCK_ID = 7_140_305_221
@@ -46,12 +51,20 @@ def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def is_reachable(engine: AsyncEngine) -> bool:
-    """Tell whether the database answers a trivial query."""
+async def is_reachable(engine: AsyncEngine, *, within: float = HEALTH_TIMEOUT_SECONDS) -> bool:
+    """Tell whether the database answers a trivial query in time.
+
+    Any failure means "no", whatever raised it: drivers refuse in their own types (asyncpg's
+    InvalidCatalogNameError, say, is no SQLAlchemyError), and a health check that raises is
+    answered 500, which a load balancer reads as broken rather than down.
+    """
     try:
-        async with engine.connect() as connection:
+        async with asyncio.timeout(within), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError):
+    except Exception as error:
+        logger.warning(
+            "health check: the database does not answer (%s: %s)", type(error).__name__, error
+        )
         return False
     return True
 

@@ -11,7 +11,7 @@ import pytest
 from bot.app.factory import asgi_app, build_runtime
 from bot.commands.help import SUBCOMMANDS
 from emulator import SlackEmulator
-from tests.conftest import RunningBot, bot_settings
+from tests.conftest import TEST_DATABASE_URL, RunningBot, bot_settings
 from tests.helpers import ephemeral_for, slash
 
 
@@ -86,6 +86,28 @@ async def test_health_reports_ok_when_the_database_answers(bot: RunningBot) -> N
 async def test_health_reports_503_when_the_database_is_unreachable(emu: SlackEmulator) -> None:
     settings = bot_settings(emu, "postgresql://postgres@127.0.0.1:9/nowhere")
     runtime = build_runtime(settings)
+    transport = httpx.ASGITransport(app=asgi_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        response = await client.get("/healthz")
+    await runtime.close()
+    assert (response.status_code, response.json()["database"]) == (503, "unreachable")
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="set TEST_DATABASE_URL to run on PostgreSQL")
+@pytest.mark.parametrize(
+    "refusal",
+    ["a database that does not exist", "a role that does not exist"],
+)
+async def test_health_reports_503_whatever_postgresql_refuses(
+    emu: SlackEmulator, refusal: str
+) -> None:
+    assert TEST_DATABASE_URL
+    url = urllib.parse.urlsplit(TEST_DATABASE_URL)
+    if refusal == "a database that does not exist":
+        url = url._replace(path="/no_such_database")
+    else:
+        url = url._replace(netloc=f"no_such_role@{url.hostname}:{url.port or 5432}")
+    runtime = build_runtime(bot_settings(emu, urllib.parse.urlunsplit(url)))
     transport = httpx.ASGITransport(app=asgi_app(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
         response = await client.get("/healthz")
