@@ -2,6 +2,7 @@
 
 from models.action_items import ActionItem
 from models.base import Base
+from models.inbox import InboxEvent
 from models.incidents import Incident, RoleAssignment
 from models.ledger import Delivery, JobRun
 from models.postmortems import Postmortem
@@ -12,6 +13,7 @@ __all__ = [
     "ActionItem",
     "Base",
     "Delivery",
+    "InboxEvent",
     "Incident",
     "JobRun",
     "Postmortem",

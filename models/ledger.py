@@ -11,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, Integer, String, Text, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime
+from models.base import Base, UTCDateTime, dialect_insert
 
 
 class Delivery(Base):
@@ -55,7 +54,7 @@ async def claim(
     stale_after: timedelta,
 ) -> bool:
     """Claim `key` for sending; True only for the one caller that should send it."""
-    insert = _insert(session, Delivery).values(
+    insert = dialect_insert(session, Delivery).values(
         key=key, job=job, claimed_at=now, claimed_by=by, sent_at=None, attempts=1
     )
     inserted = await _rowcount(session, insert.on_conflict_do_nothing(index_elements=["key"]))
@@ -101,7 +100,7 @@ async def last_run(*, session: AsyncSession, job: str) -> datetime | None:
 
 async def record_run(*, session: AsyncSession, job: str, at: datetime) -> None:
     """Record that `job` ran at `at`; a later mark already recorded is kept."""
-    insert = _insert(session, JobRun).values(job=job, last_run_at=at)
+    insert = dialect_insert(session, JobRun).values(job=job, last_run_at=at)
     await session.execute(
         insert.on_conflict_do_update(
             index_elements=["job"],
@@ -109,18 +108,6 @@ async def record_run(*, session: AsyncSession, job: str, at: datetime) -> None:
             where=insert.excluded.last_run_at > JobRun.last_run_at,
         )
     )
-
-
-def _insert(
-    session: AsyncSession, model: type[Delivery] | type[JobRun]
-) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"the ledger supports PostgreSQL and SQLite, not {dialect}")
 
 
 async def _rowcount(session: AsyncSession, statement: Executable) -> int:

@@ -9,6 +9,7 @@ import httpx
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 import handlers
+from bot.app.inbox import EventInbox
 from bot.app.policy_file import load_policy
 from bot.clock import Clock, SystemClock
 from bot.integrations.pagerduty import PagerDuty
@@ -57,9 +59,11 @@ class Runtime:
     deps: Deps
     app: AsyncApp
     http: httpx.AsyncClient
+    inbox: EventInbox
 
     async def close(self) -> None:
-        """Release the database connections and the outbound HTTP client."""
+        """Finish the events in hand, then release the database and the outbound HTTP client."""
+        await self.inbox.drain()
         await self.http.aclose()
         await self.engine.dispose()
 
@@ -85,15 +89,33 @@ def build_runtime(
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=verify_requests,
     )
+    # Events are verified and stored by the inbox, then processed here from the store: this app
+    # runs each listener to its end before it answers, so the answer says whether it failed.
+    events = AsyncApp(
+        client=client,
+        request_verification_enabled=False,
+        process_before_response=True,
+    )
 
     async def provide_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         context["deps"] = deps
         context["ack"] = StickyAck()
         await next()
 
-    app.middleware(provide_deps)
-    handlers.register(app)
-    return Runtime(engine=engine, deps=deps, app=app, http=http)
+    for bolt in (app, events):
+        bolt.middleware(provide_deps)
+        handlers.register(bolt)
+    # Without a signing secret nothing can be verified: Bolt refuses every request itself.
+    secret = settings.slack_signing_secret
+    verifier = SignatureVerifier(secret) if verify_requests and secret else None
+    inbox = EventInbox(
+        sessions=deps.sessions,
+        clock=deps.clock,
+        bolt=events,
+        verifier=verifier,
+        takes_events=verifier is not None or not verify_requests,
+    )
+    return Runtime(engine=engine, deps=deps, app=app, http=http, inbox=inbox)
 
 
 def asgi_app(runtime: Runtime) -> Starlette:
@@ -101,7 +123,8 @@ def asgi_app(runtime: Runtime) -> Starlette:
     slack = AsyncSlackRequestHandler(runtime.app)
 
     async def slack_events(request: Request) -> Response:
-        return await slack.handle(request)
+        stored = await runtime.inbox.receive(request)  # Events API deliveries: store, then ack
+        return stored if stored is not None else await slack.handle(request)
 
     async def healthz(_request: Request) -> Response:
         if await is_reachable(runtime.engine):

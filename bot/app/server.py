@@ -64,7 +64,8 @@ async def serve_http(settings: Settings) -> None:
         config = uvicorn.Config(
             asgi_app(runtime), host="0.0.0.0", port=settings.port, log_level="info"
         )
-        async with scheduling(runtime.deps):  # scheduled jobs, unless SCHEDULER_ENABLED=false
+        # Scheduled jobs (unless SCHEDULER_ENABLED=false), and the events left pending.
+        async with scheduling(runtime.deps), runtime.inbox.retrying():
             await uvicorn.Server(config).serve()
     finally:
         await runtime.close()

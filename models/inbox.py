@@ -1,0 +1,111 @@
+"""The event inbox: every Events API delivery stored (once per `event_id`) before Slack is
+acknowledged, then processed from here and marked done, so none is lost or done twice.
+
+Functions never commit: the caller owns the transaction. A claim is one conditional UPDATE, so
+with several replicas on one database exactly one of them processes an event at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Index, Integer, String, Text, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, dialect_insert
+
+
+class InboxEvent(Base):
+    """One Events API delivery as Slack sent it, and how far its processing got."""
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (Index("ix_inbox_events_pending", "done_at", "received_at"),)
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+async def store(
+    *, session: AsyncSession, event_id: str, event_type: str, body: str, now: datetime
+) -> bool:
+    """Keep a delivery; False when this `event_id` was stored before (a retry or a replay)."""
+    insert = dialect_insert(session, InboxEvent).values(
+        event_id=event_id, event_type=event_type, body=body, received_at=now, attempts=0
+    )
+    return await _rowcount(session, insert.on_conflict_do_nothing(index_elements=["event_id"])) == 1
+
+
+async def claim(
+    *, session: AsyncSession, event_id: str, now: datetime, stale_after: timedelta
+) -> InboxEvent | None:
+    """Take an undone event for processing (unless another processor holds a fresh claim)."""
+    taken = await _rowcount(
+        session,
+        update(InboxEvent)
+        .where(
+            InboxEvent.event_id == event_id,
+            InboxEvent.done_at.is_(None),
+            or_(InboxEvent.claimed_at.is_(None), InboxEvent.claimed_at < now - stale_after),
+        )
+        .values(claimed_at=now, attempts=InboxEvent.attempts + 1),
+    )
+    return await session.get(InboxEvent, event_id, populate_existing=True) if taken else None
+
+
+async def mark_done(*, session: AsyncSession, event_id: str, now: datetime) -> None:
+    """Record that the event was processed."""
+    await session.execute(
+        update(InboxEvent).where(InboxEvent.event_id == event_id).values(done_at=now)
+    )
+
+
+async def release(*, session: AsyncSession, event_id: str, error: str) -> None:
+    """Give up a claim after a failed attempt, so a later pass tries again."""
+    await session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.event_id == event_id, InboxEvent.done_at.is_(None))
+        .values(claimed_at=None, last_error=error[:2000])
+    )
+
+
+async def pending(
+    *, session: AsyncSession, now: datetime, stale_after: timedelta, max_attempts: int, limit: int
+) -> list[str]:
+    """IDs of events still to process, oldest first: unclaimed (or stale) and not given up."""
+    result = await session.execute(
+        select(InboxEvent.event_id)
+        .where(
+            InboxEvent.done_at.is_(None),
+            InboxEvent.attempts < max_attempts,
+            or_(InboxEvent.claimed_at.is_(None), InboxEvent.claimed_at < now - stale_after),
+        )
+        .order_by(InboxEvent.received_at)
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def get(*, session: AsyncSession, event_id: str) -> InboxEvent | None:
+    """One stored delivery."""
+    return await session.get(InboxEvent, event_id, populate_existing=True)
+
+
+async def prune(*, session: AsyncSession, done_before: datetime) -> int:
+    """Forget events processed before a time; returns how many."""
+    return await _rowcount(
+        session,
+        delete(InboxEvent).where(InboxEvent.done_at.is_not(None), InboxEvent.done_at < done_before),
+    )
+
+
+async def _rowcount(session: AsyncSession, statement: Any) -> int:
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount
