@@ -458,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the bot")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the bot")
     args = parser.parse_args(argv)
     if args.reactions < 2 * args.incidents:
         parser.error("--reactions must be at least twice --incidents (one seen, one unseen each)")

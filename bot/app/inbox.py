@@ -36,6 +36,7 @@ MAX_ATTEMPTS = 5
 # How often pending events are looked for, and how long done ones are kept.
 RETRY_EVERY_SECONDS = 30.0
 KEEP_DONE = timedelta(days=7)
+LANE = 8
 
 
 @dataclass
@@ -47,6 +48,9 @@ class EventInbox:
     bolt: AsyncApp  # processes before it responds: its answer says whether the listener failed
     verifier: SignatureVerifier | None  # None: requests come verified (Socket Mode, tests)
     takes_events: bool = True
+    # Events processed at once: the rest wait here, so a burst's acks (each a short insert)
+    # always find a database connection free.
+    lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
     running: set[asyncio.Task[bool]] = field(default_factory=set)
 
     async def receive(self, request: Request) -> Response | None:
@@ -90,6 +94,15 @@ class EventInbox:
 
     async def process(self, event_id: str) -> bool:
         """Process one stored event if no one else is; True once it is done."""
+        async with self.lane:
+            try:
+                return await self._process(event_id)
+            except Exception:
+                # Stored, so not lost: a later pass finds it pending.
+                logger.exception("event %s: processing could not start or finish", event_id)
+                return False
+
+    async def _process(self, event_id: str) -> bool:
         async with self.sessions.begin() as session:
             event = await inbox.claim(
                 session=session, event_id=event_id, now=self.clock.now(), stale_after=STALE_AFTER
@@ -109,6 +122,9 @@ class EventInbox:
                 await inbox.mark_done(session=session, event_id=event_id, now=self.clock.now())
             else:
                 await inbox.release(session=session, event_id=event_id, error=failure)
+                logger.warning(
+                    "event %s not processed (%s); it will be tried again", event_id, failure
+                )
         return failure is None
 
     async def process_pending(self, *, limit: int = 100) -> int:
