@@ -136,3 +136,21 @@ async def declare_private(runtime: Runtime, emu: SlackEmulator, title: str) -> C
     channel = emu.channels[incident.channel_id]
     assert channel.is_private and channel.members == {"U0BOT", "U0ALICE"}
     return channel
+
+
+async def mentioned(emu: SlackEmulator) -> tuple[Message, dict[str, Any]]:
+    """Alice mentions the bot in #incidents; returns the message and its app_mention event."""
+    incidents = emu.channel_by_name("incidents")
+    assert incidents is not None
+    emu.deliver_events = False  # the test delivers the event itself, as often as it likes
+    incidents.members.add("U0BOT")
+    message = await emu.user_posts(incidents.id, "U0ALICE", "<@U0BOT> what can you do?")
+    event = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "text": message.text,
+        "ts": message.ts,
+        "channel": incidents.id,
+        "event_ts": message.ts,
+    }
+    return message, event

@@ -4,35 +4,15 @@ again) when the database cannot take them."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
-from emulator import Message, SlackEmulator
+from emulator import SlackEmulator
 from models import InboxEvent, TimelineEntry
 from models.database import make_engine, make_sessions
 from tests.conftest import RunningBot
-from tests.helpers import declare
+from tests.helpers import declare, mentioned
 
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"
-
-
-async def mentioned(emu: SlackEmulator) -> tuple[Message, dict[str, Any]]:
-    """Alice mentions the bot in #incidents; returns the message and its app_mention event."""
-    incidents = emu.channel_by_name("incidents")
-    assert incidents is not None
-    emu.deliver_events = False  # the test delivers the event itself, as often as it likes
-    incidents.members.add("U0BOT")
-    message = await emu.user_posts(incidents.id, "U0ALICE", "<@U0BOT> what can you do?")
-    event = {
-        "type": "app_mention",
-        "user": "U0ALICE",
-        "text": message.text,
-        "ts": message.ts,
-        "channel": incidents.id,
-        "event_ts": message.ts,
-    }
-    return message, event
 
 
 async def stored(bot: RunningBot) -> list[InboxEvent]:

@@ -12,7 +12,7 @@ from bot.app.factory import asgi_app, build_runtime
 from bot.commands.help import SUBCOMMANDS
 from emulator import SlackEmulator
 from tests.conftest import TEST_DATABASE_URL, RunningBot, bot_settings
-from tests.helpers import ephemeral_for, slash
+from tests.helpers import ephemeral_for, mentioned, slash
 
 
 def command_body() -> bytes:
@@ -58,21 +58,8 @@ async def test_help_lists_every_subcommand(emu: SlackEmulator, bot: RunningBot) 
 async def test_mentioning_the_bot_answers_with_help_in_the_thread(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
-    incidents = emu.channel_by_name("incidents")
-    assert incidents is not None
-    emu.deliver_events = False
-    incidents.members.add("U0BOT")
-    message = await emu.user_posts(incidents.id, "U0ALICE", "<@U0BOT> what can you do?")
-    await emu.send_event(
-        {
-            "type": "app_mention",
-            "user": "U0ALICE",
-            "text": message.text,
-            "ts": message.ts,
-            "channel": incidents.id,
-            "event_ts": message.ts,
-        }
-    )
+    message, event = await mentioned(emu)
+    await emu.send_event(event)
     await emu.wait_for(lambda: len(message.replies) == 1)
     assert "/incident help" in message.replies[0].text
 
