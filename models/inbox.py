@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Index, Integer, String, Text, delete, or_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -91,6 +102,15 @@ async def pending(
         .limit(limit)
     )
     return list(result.scalars())
+
+
+async def backlog(*, session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many events are not done yet, and when the oldest of them arrived."""
+    result = await session.execute(
+        select(func.count(), func.min(InboxEvent.received_at)).where(InboxEvent.done_at.is_(None))
+    )
+    count, oldest = result.one()
+    return int(count), oldest
 
 
 async def get(*, session: AsyncSession, event_id: str) -> InboxEvent | None:

@@ -98,6 +98,12 @@ async def last_run(*, session: AsyncSession, job: str) -> datetime | None:
     return result.scalar_one_or_none()
 
 
+async def last_runs(*, session: AsyncSession) -> dict[str, datetime]:
+    """When each job last ran to completion."""
+    result = await session.execute(select(JobRun.job, JobRun.last_run_at).order_by(JobRun.job))
+    return dict(result.tuples().all())
+
+
 async def record_run(*, session: AsyncSession, job: str, at: datetime) -> None:
     """Record that `job` ran at `at`; a later mark already recorded is kept."""
     insert = dialect_insert(session, JobRun).values(job=job, last_run_at=at)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -24,7 +26,11 @@ from bot.integrations.pagerduty import PagerDuty
 from bot.services.deps import Deps
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_client
+from models import inbox as inbox_rows
+from models import ledger
 from models.database import is_reachable, make_engine, make_sessions
+
+logger = logging.getLogger(__name__)
 
 
 class StickyAck(AsyncAck):
@@ -119,7 +125,7 @@ def build_runtime(
 
 
 def asgi_app(runtime: Runtime) -> Starlette:
-    """The HTTP app: Slack requests at POST /slack/events, health at GET /healthz."""
+    """The HTTP app: Slack requests at POST /slack/events, GET /healthz and GET /readyz."""
     slack = AsyncSlackRequestHandler(runtime.app)
 
     async def slack_events(request: Request) -> Response:
@@ -131,9 +137,36 @@ def asgi_app(runtime: Runtime) -> Starlette:
             return JSONResponse({"ok": True, "database": "reachable"})
         return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
 
+    async def readyz(_request: Request) -> Response:
+        try:
+            report = await readiness(runtime)
+        except Exception as error:  # the database went away between the two looks, say
+            logger.warning("readiness: %s: %s", type(error).__name__, error)
+            report = None
+        if report is None:
+            return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
+        return JSONResponse({"ok": True, "database": "reachable", **report})
+
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
         ]
     )
+
+
+async def readiness(runtime: Runtime) -> dict[str, Any] | None:
+    """What /readyz reports: the events not processed yet and how long the oldest has waited,
+    and when each scheduled job last ran; None when the database does not answer."""
+    if not await is_reachable(runtime.engine):
+        return None
+    async with runtime.deps.sessions() as session:
+        pending, oldest = await inbox_rows.backlog(session=session)
+        runs = await ledger.last_runs(session=session)
+    now = runtime.deps.clock.now()
+    waited = (now - oldest).total_seconds() if oldest is not None else None
+    return {
+        "inbox": {"pending": pending, "oldest_pending_seconds": waited},
+        "jobs_last_run": {job: at.isoformat() for job, at in runs.items()},
+    }

@@ -4,12 +4,16 @@ again) when the database cannot take them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import httpx
 from sqlalchemy import select
 
+from bot.app.factory import asgi_app, build_runtime
 from emulator import SlackEmulator
-from models import InboxEvent, TimelineEntry
+from models import InboxEvent, TimelineEntry, ledger
 from models.database import make_engine, make_sessions
-from tests.conftest import RunningBot
+from tests.conftest import RunningBot, bot_settings
 from tests.helpers import declare, mentioned
 
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"
@@ -97,3 +101,40 @@ async def test_an_event_whose_processing_failed_is_processed_again_later_once(
     assert len(message.replies) == 1
     [row] = await stored(bot)
     assert (row.attempts, row.done_at) == (2, bot.clock.now())
+
+
+async def test_readiness_reports_the_inbox_backlog_and_when_each_job_last_ran(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    _, event = await mentioned(emu)
+    emu.inject("chat.postMessage", status=500, times=3)
+    await emu.send_event(event, event_id="EvMENTION03")
+    await bot.runtime.inbox.drain()
+    async with bot.runtime.deps.sessions.begin() as session:
+        await ledger.record_run(session=session, job="weekly-review", at=bot.clock.now())
+    bot.clock.advance(timedelta(seconds=90))
+
+    async with httpx.AsyncClient() as client:
+        waiting = (await client.get(f"{bot.url}/readyz")).json()
+        await bot.runtime.inbox.process_pending()
+        caught_up = (await client.get(f"{bot.url}/readyz")).json()
+
+    assert waiting == {
+        "ok": True,
+        "database": "reachable",
+        "inbox": {"pending": 1, "oldest_pending_seconds": 90.0},
+        "jobs_last_run": {"weekly-review": "2025-01-15T14:02:00+00:00"},
+    }
+    assert caught_up["inbox"] == {"pending": 0, "oldest_pending_seconds": None}
+
+
+async def test_readiness_is_503_when_the_database_is_unreachable(emu: SlackEmulator) -> None:
+    runtime = build_runtime(bot_settings(emu, "postgresql://postgres@127.0.0.1:9/nowhere"))
+    transport = httpx.ASGITransport(app=asgi_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        response = await client.get("/readyz")
+    await runtime.close()
+    assert (response.status_code, response.json()) == (
+        503,
+        {"ok": False, "database": "unreachable"},
+    )
