@@ -58,7 +58,7 @@ class EventInbox:
         body = await request.body()
         if not self.takes_events or "json" not in request.headers.get("content-type", ""):
             return None
-        headers = {key: value for key, value in request.headers.items()}
+        headers = dict(request.headers)
         if self.verifier is not None and not self.verifier.is_valid_request(body, headers):
             return None  # Bolt refuses it with its own 401
         try:
