@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     )
     # serve and socket also run the scheduled jobs; false when a separate `scheduler` worker does.
     scheduler_enabled: bool = Field(default=True, alias="SCHEDULER_ENABLED")
+    # json: one JSON object a line, with the request, event, incident or job it belongs to.
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
 
     @field_validator("slack_bot_token")
     @classmethod

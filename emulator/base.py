@@ -13,6 +13,7 @@ import httpx
 from emulator.faults import FaultBook
 from emulator.mentions import find_pings, find_user_mentions
 from emulator.ratelimits import RateLimiter
+from emulator.redelivery import SLACK_RETRY_DELAYS
 from emulator.socket_mode import SocketHub
 from emulator.state import (
     BOT_ID,
@@ -20,6 +21,7 @@ from emulator.state import (
     ApiCall,
     Channel,
     Ephemeral,
+    EventDelivery,
     Message,
     ResponseTarget,
     Trigger,
@@ -62,7 +64,13 @@ class EmulatorBase:
         # Bot events the app subscribes to (a manifest's bot_events); None delivers every event.
         self.subscriptions: set[str] | None = None
         self.deliver_api_events = False
+        # Slack's redelivery of events not acknowledged with a 2xx (emulator/driver.py): off by
+        # default; its delays are Slack's (nearly at once, 1 min, 5 min) times `retry_scale`.
         self.retry_events = False
+        self.retry_delays: tuple[float, ...] = SLACK_RETRY_DELAYS
+        self.retry_scale = 1.0
+        self.event_deliveries: list[EventDelivery] = []
+        self.redeliveries_pending = 0
         self.system_messages = False
         self.pin_times: dict[tuple[str, str], int] = {}
         self.pinned_by: dict[tuple[str, str], str] = {}

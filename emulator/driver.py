@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from emulator.base import EmulatorBase
 from emulator.interactions import VERIFICATION_TOKEN, slash_form
+from emulator.redelivery import Attempt, Delivery, attempt_of
 from emulator.responses import apply_response
-from emulator.socket_mode import AckResult
-from emulator.state import APP_ID, BOT_USER_ID, TEAM_ID, Channel, ResponseTarget
-
-if TYPE_CHECKING:
-    pass
-
-Delivery = httpx.Response | AckResult
+from emulator.state import APP_ID, BOT_USER_ID, TEAM_ID, Channel, EventDelivery, ResponseTarget
 
 
 class Driver(EmulatorBase):
@@ -121,7 +117,19 @@ class Driver(EmulatorBase):
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> Delivery:
-        """Send an Events API event_callback (retries reuse the event_id)."""
+        """Send an Events API event_callback (retries reuse the event_id).
+
+        With `retry_events`, a delivery the app does not acknowledge is delivered again as Slack
+        does (see `_redeliver`) before this returns the last answer; a `retry_num` given here
+        plays one retry by hand instead.
+        """
+        envelope = self._envelope(event, event_id)
+        attempt = await self._attempt(envelope, retry_num, retry_reason)
+        if retry_num is None:
+            attempt = await self._redeliver(envelope, attempt)
+        return self._answer(attempt)
+
+    def _envelope(self, event: dict[str, Any], event_id: str | None) -> dict[str, Any]:
         event = dict(event)
         event.setdefault("event_ts", f"{time.time():.6f}")
         envelope = {
@@ -146,25 +154,49 @@ class Driver(EmulatorBase):
             "event_context": f"4-{uuid.uuid4().hex}",
         }
         self.events.append(envelope)
-        resp = await self._send_envelope(envelope, retry_num, retry_reason)
-        attempt = 0
-        while self.retry_events and retry_num is None and attempt < 3 and resp.status_code >= 300:
-            attempt += 1
-            reason = "http_timeout" if resp.status_code == 504 else "http_error"
-            resp = await self._send_envelope(envelope, attempt, reason)
-        return resp
+        return envelope
 
-    async def _send_envelope(
+    async def _attempt(
         self, envelope: dict[str, Any], retry_num: int | None, retry_reason: str | None
-    ) -> Delivery:
+    ) -> Attempt:
         http_extra = {}
         if retry_num is not None:
             http_extra = {"X-Slack-Retry-Num": str(retry_num)}
             http_extra["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         socket_extra = {"retry_attempt": retry_num or 0, "retry_reason": retry_reason or ""}
-        return await self.deliver(
-            "events_api", envelope, http_extra=http_extra, socket_extra=socket_extra
+        try:
+            answer: Delivery | httpx.TransportError = await self.deliver(
+                "events_api", envelope, http_extra=http_extra, socket_extra=socket_extra
+            )
+        except httpx.TransportError as error:  # refused, reset: Slack's connection_failed
+            answer = error
+        attempt = attempt_of(str(envelope["event_id"]), retry_num, retry_reason, answer)
+        self.event_deliveries.append(attempt.record)
+        return attempt
+
+    async def _redeliver(self, envelope: dict[str, Any], attempt: Attempt) -> Attempt:
+        """Deliver again, the way Slack does, until the app acknowledges or Slack gives up:
+        up to 3 retries (emulator/redelivery.py), each `retry_delays[n] * retry_scale` seconds
+        after the failure before it."""
+        while self._will_retry(attempt.record):
+            retry_num = attempt.record.retry_num + 1
+            await asyncio.sleep(self.retry_delays[retry_num - 1] * self.retry_scale)
+            attempt = await self._attempt(envelope, retry_num, attempt.record.failure)
+        return attempt
+
+    def _will_retry(self, record: EventDelivery) -> bool:
+        return (
+            self.retry_events
+            and record.failure is not None
+            and not record.no_retry
+            and record.retry_num < len(self.retry_delays)
         )
+
+    @staticmethod
+    def _answer(attempt: Attempt) -> Delivery:
+        if isinstance(attempt.answer, httpx.TransportError):
+            raise attempt.answer  # the app could not be reached at all
+        return attempt.answer
 
     def _can_deliver(self) -> bool:
         return self.deliver_events and (self.socket.connected or bool(self.bot_url))
@@ -172,16 +204,38 @@ class Driver(EmulatorBase):
     async def deliver_event(self, event: dict[str, Any], chan: Channel | None) -> None:
         """Deliver an event the app subscribes to (only for channels the bot is in).
 
-        Slack counts an answer other than 2xx as a failed delivery, so it is a violation.
+        Slack counts an answer other than 2xx as a failed delivery, so it is a violation; with
+        `retry_events`, Slack's redeliveries run in the background (as the person acting does
+        not wait for them) and only an event never acknowledged is a violation.
         """
         if chan is not None and BOT_USER_ID not in chan.members:
             return
         if not self._can_deliver() or not self.subscribed(event, chan):
             return
-        response = await self.send_event(event)
-        if response.status_code >= 300:
+        envelope = self._envelope(event, None)
+        attempt = await self._attempt(envelope, None, None)
+        if self._will_retry(attempt.record):
+            self.redeliveries_pending += 1  # until _settle is done
+            self.in_background(self._settle(envelope, attempt))
+        else:
+            self._judge(envelope, self._answer(attempt))
+
+    async def _settle(self, envelope: dict[str, Any], attempt: Attempt) -> None:
+        try:
+            record = (await self._redeliver(envelope, attempt)).record
+        finally:
+            self.redeliveries_pending -= 1
+        if record.failure is not None:
+            last = record.failure if record.status is None else f"HTTP {record.status}"
             self.violation(
-                f"the app answered {response.status_code} to a {event['type']} event "
+                f"Slack gave up on a {envelope['event']['type']} event after {record.retry_num} "
+                f"retries: the app never acknowledged it (last: {last})"
+            )
+
+    def _judge(self, envelope: dict[str, Any], answer: Delivery) -> None:
+        if answer.status_code >= 300:
+            self.violation(
+                f"the app answered {answer.status_code} to a {envelope['event']['type']} event "
                 "(Slack counts that as a failed delivery and retries)"
             )
 

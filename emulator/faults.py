@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator import reference
@@ -33,12 +35,60 @@ class Fault:
         return self.status, body, headers
 
 
+@dataclass
+class Hold:
+    """A call held without an answer, as if the caller's connection were slow to come back:
+    `reached` is set when the call arrives (after Slack did it, if `done`); the answer goes out
+    only once `release()` is called. Tests kill the caller meanwhile, to crash it mid-call."""
+
+    method: str
+    done: bool
+    matches: Callable[[dict[str, Any]], bool]
+    reached: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def release(self) -> None:
+        """Let the held call (and any later one) answer."""
+        self.released.set()
+
+    async def wait(self, args: dict[str, Any]) -> None:
+        """Note the call has arrived, then wait for the release."""
+        self.args = args
+        self.reached.set()
+        await self.released.wait()
+
+
 class FaultBook:
     """Faults and latency to apply to Web API methods, consumed in order."""
 
     def __init__(self) -> None:
         self._queues: dict[str, deque[Fault]] = defaultdict(deque)
         self.latency: dict[str, float] = {}
+        self._holds: list[Hold] = []
+
+    def hold(
+        self,
+        method: str,
+        *,
+        done: bool = True,
+        matches: Callable[[dict[str, Any]], bool] = lambda _: True,
+    ) -> Hold:
+        """Hold the next call of `method` whose arguments match: do it (`done`) or not yet,
+        and answer only when released."""
+        if reference.spec(method) is None:
+            raise ValueError(f"{method} is not a Slack Web API method")
+        held = Hold(method, done, matches)
+        self._holds.append(held)
+        return held
+
+    def take_hold(self, method: str, args: dict[str, Any], *, done: bool) -> Hold | None:
+        """Consume the hold waiting for this call at this point (before or after doing it)."""
+        for held in self._holds:
+            if held.method == method and held.done is done and held.matches(args):
+                self._holds.remove(held)
+                return held
+        return None
 
     def inject(
         self,
@@ -70,3 +120,6 @@ class FaultBook:
         """Drop every queued fault and latency."""
         self._queues.clear()
         self.latency.clear()
+        for held in self._holds:
+            held.release()
+        self._holds.clear()

@@ -116,6 +116,18 @@ class ApiCall:
 
 
 @dataclass
+class EventDelivery:
+    """One attempt at delivering an Events API event, and how the app answered it."""
+
+    event_id: str
+    retry_num: int  # 0 for the first delivery, then X-Slack-Retry-Num
+    retry_reason: str | None  # X-Slack-Retry-Reason: why the attempt before failed
+    status: int | None  # the app's HTTP status; None when it could not be reached
+    failure: str | None  # http_error, http_timeout or connection_failed; None when acked
+    no_retry: bool = False  # the app answered X-Slack-No-Retry: 1
+
+
+@dataclass
 class Usergroup:
     """A user group (mentioned as <!subteam^ID>)."""
 

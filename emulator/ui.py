@@ -21,7 +21,7 @@ from emulator.interactions import (
 from emulator.state import APP_ID, Ephemeral, View
 
 if TYPE_CHECKING:
-    from emulator.driver import Delivery
+    from emulator.redelivery import Delivery
 
 
 def _find_element(

@@ -133,11 +133,17 @@ async def handle_call(emu: SlackEmulator, method: str, incoming: Incoming) -> An
     if delay:
         await asyncio.sleep(delay)
     args = _merge_args(emu, method, incoming)
+    held = emu.faults.take_hold(method, _readable(args), done=False)
+    if held is not None:
+        await held.wait(_readable(args))
     answer: Answer
     if incoming.error and reference.spec(method) is not None:
         answer = 200, {"ok": False, "error": incoming.error}, {}
     else:
         answer = await _answer(emu, method, args, incoming.token)
+    held = emu.faults.take_hold(method, _readable(args), done=True)
+    if held is not None:
+        await held.wait(_readable(args))
     status, body, headers = answer
     if incoming.warnings and body.get("ok"):
         body["warning"] = ",".join(incoming.warnings)

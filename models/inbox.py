@@ -78,11 +78,18 @@ async def mark_done(*, session: AsyncSession, event_id: str, now: datetime) -> N
     )
 
 
-async def release(*, session: AsyncSession, event_id: str, error: str) -> None:
-    """Give up a claim after a failed attempt, so a later pass tries again."""
+async def release(
+    *, session: AsyncSession, event_id: str, claimed_at: datetime, error: str
+) -> None:
+    """Give up a claim after a failed attempt, so a later pass tries again (unless another
+    processor has taken the event over since)."""
     await session.execute(
         update(InboxEvent)
-        .where(InboxEvent.event_id == event_id, InboxEvent.done_at.is_(None))
+        .where(
+            InboxEvent.event_id == event_id,
+            InboxEvent.done_at.is_(None),
+            InboxEvent.claimed_at == claimed_at,
+        )
         .values(claimed_at=None, last_error=error[:2000])
     )
 

@@ -5,10 +5,23 @@ Functions never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, select, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CursorResult,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +35,15 @@ class Incident(Base):
     """One declared incident; `id` is the incident number people see (#12)."""
 
     __tablename__ = "incidents"
+    __table_args__ = (
+        # What reconciling looks at every few seconds: set-ups not finished, cards behind.
+        Index(
+            "ix_incidents_unsettled",
+            "id",
+            postgresql_where=text("setup_done_at IS NULL OR drawn_revision < revision"),
+            sqlite_where=text("setup_done_at IS NULL OR drawn_revision < revision"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     title: Mapped[str] = mapped_column(String(150))
@@ -47,6 +69,19 @@ class Incident(Base):
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
     # What Slack refused while setting the incident up: [{"step", "error", "explanation"}].
     setup_problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The declaration as a resumable sequence: each step is marked as it completes (the channel
+    # by channel_id, the topic, card, pin and announcement by the columns above), and the whole
+    # set-up is finished at setup_done_at. Whoever is doing it holds a claim, renewed at each
+    # step; a claim gone stale belongs to a process that died, and reconciling takes it over.
+    declarer_invited: Mapped[bool] = mapped_column(Boolean, default=False)
+    paged: Mapped[bool] = mapped_column(Boolean, default=False)
+    setup_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    setup_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    setup_claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Each committed change bumps `revision`; the card, topic and announcement show
+    # `drawn_revision`. Behind means a crash came between the commit and the redraw.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    drawn_revision: Mapped[int] = mapped_column(Integer, default=0)
 
     timeline: Mapped[list[TimelineEntry]] = relationship(
         back_populates="incident", order_by="TimelineEntry.occurred_at", lazy="raise"
@@ -98,8 +133,10 @@ async def add(
     declared_by: str,
     declared_at: datetime,
     commander_role: str,
+    claimed_by: str,
 ) -> Incident:
-    """Insert a new incident with its declarer as commander; the number is assigned on flush."""
+    """Insert a new incident with its declarer as commander, its set-up claimed by
+    `claimed_by`; the number is assigned on flush."""
     incident = Incident(
         title=title,
         severity=severity,
@@ -111,6 +148,10 @@ async def add(
         started_at=declared_at,
         detected_at=declared_at,
         setup_problems=[],
+        setup_claimed_at=declared_at,
+        setup_claimed_by=claimed_by,
+        revision=0,
+        drawn_revision=0,
         roles=[],
     )
     incident.roles.append(
@@ -176,3 +217,81 @@ def assign(incident: Incident, *, role: str, user: str, by: str, at: datetime) -
             assignment.ended_at = at
     incident.roles.append(RoleAssignment(role=role, user_id=user, assigned_by=by, assigned_at=at))
     return previous
+
+
+async def claim_setup(
+    *,
+    session: AsyncSession,
+    number: int,
+    by: str,
+    now: datetime,
+    stale_after: timedelta,
+    from_gone: str | None = None,
+) -> bool:
+    """Take over an unfinished set-up whose claim went stale (or is held by `from_gone`, a
+    process known to be dead); True for the one caller that did."""
+    result = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(Incident)
+            .where(
+                Incident.id == number,
+                Incident.setup_done_at.is_(None),
+                or_(
+                    Incident.setup_claimed_at.is_(None),
+                    Incident.setup_claimed_at < now - stale_after,
+                    *([Incident.setup_claimed_by == from_gone] if from_gone else []),
+                ),
+            )
+            .values(setup_claimed_at=now, setup_claimed_by=by)
+        ),
+    )
+    return result.rowcount == 1
+
+
+async def mark_setup(
+    *, session: AsyncSession, number: int, by: str, now: datetime, **done: Any
+) -> None:
+    """Record set-up steps as done, renewing the claim of whoever is doing them."""
+    await session.execute(
+        update(Incident)
+        .where(Incident.id == number)
+        .values(**done, setup_claimed_at=now, setup_claimed_by=by)
+    )
+
+
+async def unfinished_setups(
+    *, session: AsyncSession
+) -> list[tuple[int, str | None, datetime | None]]:
+    """Incidents whose set-up is not finished: (number, claimed by, claimed at), oldest first."""
+    result = await session.execute(
+        select(Incident.id, Incident.setup_claimed_by, Incident.setup_claimed_at)
+        .where(Incident.setup_done_at.is_(None))
+        .order_by(Incident.id)
+    )
+    return list(result.tuples())
+
+
+async def drawn_behind(*, session: AsyncSession) -> list[int]:
+    """Set-up incidents changed since their card, topic and announcement were last drawn."""
+    result = await session.execute(
+        select(Incident.id)
+        .where(Incident.setup_done_at.is_not(None), Incident.drawn_revision < Incident.revision)
+        .order_by(Incident.id)
+    )
+    return list(result.scalars())
+
+
+async def lock(*, session: AsyncSession, number: int) -> Incident | None:
+    """Load an incident, locking its row until the transaction ends (PostgreSQL)."""
+    result = await session.execute(select(Incident).where(Incident.id == number).with_for_update())
+    return result.scalar_one_or_none()
+
+
+async def mark_drawn(*, session: AsyncSession, number: int, revision: int) -> None:
+    """Record that Slack shows the incident as of `revision` (a later mark is kept)."""
+    await session.execute(
+        update(Incident)
+        .where(Incident.id == number, Incident.drawn_revision < revision)
+        .values(drawn_revision=revision)
+    )

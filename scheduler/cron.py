@@ -145,7 +145,11 @@ async def fire(
     except Exception:
         retrying = aps is not None and attempt < RETRIES
         logger.exception(
-            "job %s failed as of %s%s", name, now.isoformat(), "; retrying" if retrying else ""
+            "job %s failed as of %s%s",
+            name,
+            now.isoformat(),
+            "; retrying" if retrying else "",
+            extra={"job": name, "outcome": "failed"},
         )
         if retrying and aps is not None:
             aps.add_job(

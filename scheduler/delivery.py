@@ -4,8 +4,6 @@ Slack refuses it, go on and have the run retried."""
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import timedelta
@@ -19,11 +17,6 @@ logger = logging.getLogger(__name__)
 # A claim left unsent this long belongs to a sender that crashed; another run may take it over.
 # Far longer than any send (slack_sdk retries included), so a slow sender is never doubled.
 STALE_AFTER = timedelta(minutes=15)
-
-
-def sender_name() -> str:
-    """Name this process in the ledger (host:pid), so a stuck claim can be traced."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
 async def send_once(
@@ -45,21 +38,24 @@ async def send_once(
             session=session,
             key=key,
             job=job,
-            by=sender_name(),
+            by=deps.claimant,
             now=deps.clock.now(),
             stale_after=stale_after,
         )
     if not claimed:
         return False
+    deps.metrics.job_messages_claimed.labels(job=job).inc()
     try:
         await send()
     except Exception as error:
         async with deps.sessions.begin() as session:
             await ledger.release(session=session, key=key, error=_describe(error))
+        deps.metrics.job_messages_failed.labels(job=job).inc()
         logger.warning("job %s: sending %s failed; released for the next run", job, key)
         raise
     async with deps.sessions.begin() as session:
         await ledger.mark_sent(session=session, key=key, now=deps.clock.now())
+    deps.metrics.job_messages_sent.labels(job=job).inc()
     return True
 
 

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import logs
 from bot.services.deps import Deps
 from models import ledger
 from scheduler.delivery import REFUSED, IncompleteRun
@@ -62,9 +63,22 @@ async def run_job(
     deps: Deps, name: str, *, now: datetime, jobs: Mapping[str, Job] = JOBS, record: bool = True
 ) -> int:
     """Run one job as of `now`, then record the run (if asked); returns messages sent."""
-    job = jobs.get(name)
-    if job is None:
+    if name not in jobs:
         raise UnknownJob(name, list(jobs))
+    with logs.context(job=name):  # every line the run logs names the job
+        try:
+            sent = await _run(deps, name, now=now, jobs=jobs, record=record)
+        except Exception:
+            deps.metrics.job_runs.labels(job=name, result="failed").inc()
+            raise
+    deps.metrics.job_runs.labels(job=name, result="ok").inc()
+    return sent
+
+
+async def _run(
+    deps: Deps, name: str, *, now: datetime, jobs: Mapping[str, Job], record: bool
+) -> int:
+    job = jobs[name]
     refused: list[str] = []
     token = REFUSED.set(refused)
     try:
@@ -77,7 +91,15 @@ async def run_job(
     if record:
         async with deps.sessions.begin() as session:
             await ledger.record_run(session=session, job=name, at=now)
-    logger.info("job %s ran as of %s and sent %d messages", name, now.isoformat(), sent)
+    # A quiet run (most of the frequent ones) is not worth a line at INFO.
+    log = logger.info if sent else logger.debug
+    log(
+        "job %s ran as of %s and sent %d messages",
+        name,
+        now.isoformat(),
+        sent,
+        extra={"outcome": "ok", "sent": sent},
+    )
     return sent
 
 
@@ -88,6 +110,7 @@ def _register_jobs() -> None:
     # Imported here: the job modules use send_once, which lives beside this registry.
     from scheduler.nudges import nudge_updates
     from scheduler.overdue import nudge_overdue_owners
+    from scheduler.reconcile import reconcile_incidents
     from scheduler.reminders import remind_meetings, remind_postmortems
     from scheduler.review import post_weekly_review
 
@@ -96,6 +119,8 @@ def _register_jobs() -> None:
     register("postmortem-meetings", "*/5 * * * *", remind_meetings)
     register("weekly-review", "0 9 * * 1", post_weekly_review)
     register("overdue-actions", "30 9 * * 1", nudge_overdue_owners)
+    # Also every few seconds beside `serve` and `socket` (bot.app.server), and at start-up.
+    register("reconcile", "* * * * *", reconcile_incidents)
 
 
 _register_jobs()

@@ -1,5 +1,6 @@
 """Docs and manifest kept honest: every subcommand documented, every action and event handled,
-every Web API method the bot calls covered by a scope the manifest asks for."""
+every Web API method the bot calls covered by a scope the manifest asks for, every series of
+GET /metrics in the README."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from pathlib import Path
 
 from bot.commands.help import SUBCOMMANDS, help_text
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.ids import ActionId
 from emulator import SlackEmulator
@@ -28,6 +30,13 @@ def test_every_subcommand_is_in_help_and_the_readme() -> None:
 def test_every_setting_is_in_the_readme() -> None:
     for field in Settings.model_fields.values():
         assert f"`{field.alias}`" in README
+
+
+def test_every_series_of_get_metrics_is_in_the_readme() -> None:
+    for family in Metrics().registry.collect():
+        if family.name.startswith("incident_bot_"):
+            name = family.name + ("_total" if family.type == "counter" else "")
+            assert f"| `{name}` |" in README, f"README's Metrics and logs lacks {name}"
 
 
 def test_every_action_id_has_a_listener() -> None:

@@ -20,7 +20,7 @@ LAYERS = [
     "bot.rendering",
     "models | bot.slack | bot.integrations",
     "bot.domain",
-    "bot.settings | bot.clock | bot.errors",
+    "bot.settings | bot.clock | bot.errors | bot.logs | bot.metrics",
 ]
 
 

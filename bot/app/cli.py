@@ -1,4 +1,5 @@
-"""The command line: `python -m bot serve|socket|migrate|backfill|demo|export|run-job|scheduler`."""
+"""The command line:
+`python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import logging
 import sys
 
+from bot import logs
 from bot.app.policy_file import load_policy
 from bot.settings import Mode, SettingsError, load_settings
 
@@ -20,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("socket", help="connect to Slack over Socket Mode")
     sub.add_parser("migrate", help="bring the database schema to head")
     sub.add_parser("backfill", help="add timeline marks made while the bot was down")
+    sub.add_parser("reconcile", help="finish declarations a crash cut short; redraw stale cards")
     sub.add_parser("demo", help="play an incident against the local Slack emulator")
     export = sub.add_parser("export", help="print an incident's timeline as Markdown or JSON")
     export.add_argument("incident", help="number (12, #12), channel ID or channel name")
@@ -42,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             # The command line is the edge: the demo starts now, on a clock it then moves.
             return int(asyncio.run(run_demo(SystemClock().now())))
         settings = load_settings()
+        if settings.log_format == "json":
+            logs.write_json_lines()
         if args.command == "export":
             from bot.app.export_cli import run_export
 
@@ -50,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             from bot.app.jobs_cli import run_job_command
 
             return asyncio.run(run_job_command(settings, args.job, args.at))
+        if args.command == "reconcile":
+            from bot.app.jobs_cli import run_reconcile
+
+            return asyncio.run(run_reconcile(settings))
         if args.command == "scheduler":
             from bot.app.jobs_cli import run_scheduler
 

@@ -14,6 +14,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -21,8 +22,10 @@ from starlette.routing import Route
 import handlers
 from bot.app.inbox import EventInbox
 from bot.app.policy_file import load_policy
+from bot.app.telemetry import RequestTelemetry, scrape
 from bot.clock import Clock, SystemClock
 from bot.integrations.pagerduty import PagerDuty
+from bot.metrics import Metrics
 from bot.services.deps import Deps
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_client
@@ -80,15 +83,19 @@ def build_runtime(
     """Wire a bot; nothing is connected until the first request or job."""
     policy = load_policy(settings.config_path)
     engine = make_engine(settings.database_url)
-    client = make_client(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    metrics = Metrics()  # this runtime's series, counted by each part below, at GET /metrics
+    client = make_client(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url, metrics=metrics
+    )
     http = httpx.AsyncClient(timeout=10)
     deps = Deps(
         settings=settings,
         policy=policy,
         clock=clock or SystemClock(),
         sessions=make_sessions(engine),
-        slack=SlackGateway(client),
-        pagerduty=PagerDuty(http, events_url=policy.pagerduty_events_url),
+        slack=SlackGateway(client, metrics),
+        pagerduty=PagerDuty(http, events_url=policy.pagerduty_events_url, metrics=metrics),
+        metrics=metrics,
     )
     app = AsyncApp(
         client=client,
@@ -120,12 +127,14 @@ def build_runtime(
         bolt=events,
         verifier=verifier,
         takes_events=verifier is not None or not verify_requests,
+        metrics=metrics,
     )
     return Runtime(engine=engine, deps=deps, app=app, http=http, inbox=inbox)
 
 
 def asgi_app(runtime: Runtime) -> Starlette:
-    """The HTTP app: Slack requests at POST /slack/events, GET /healthz and GET /readyz."""
+    """The HTTP app: Slack requests at POST /slack/events, GET /healthz, GET /readyz and
+    GET /metrics; every request counted, timed and logged by RequestTelemetry."""
     slack = AsyncSlackRequestHandler(runtime.app)
 
     async def slack_events(request: Request) -> Response:
@@ -147,12 +156,17 @@ def asgi_app(runtime: Runtime) -> Starlette:
             return JSONResponse({"ok": False, "database": "unreachable"}, status_code=503)
         return JSONResponse({"ok": True, "database": "reachable", **report})
 
+    async def metrics(_request: Request) -> Response:
+        return await scrape(runtime.deps)  # answers even when the database does not
+
     return Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
-        ]
+            Route("/metrics", metrics, methods=["GET"]),
+        ],
+        middleware=[Middleware(RequestTelemetry, metrics=runtime.deps.metrics)],
     )
 
 

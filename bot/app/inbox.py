@@ -10,12 +10,14 @@ wants their answer (a modal's errors, say) in the acknowledgement itself.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import itertools
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import Coroutine
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -24,7 +26,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot import logs
+from bot.app.loops import repeating
 from bot.clock import Clock
+from bot.metrics import Metrics
 from models import inbox
 
 logger = logging.getLogger(__name__)
@@ -37,6 +42,21 @@ MAX_ATTEMPTS = 5
 RETRY_EVERY_SECONDS = 30.0
 KEEP_DONE = timedelta(days=7)
 LANE = 8
+# A failed attempt is tried again here after 1 s, 2 s, 4 s, 8 s (besides the passes above).
+BACKOFF_SECONDS = 1.0
+# An attempt's outcome the database could not take is written again this often until it can.
+REWRITE_EVERY_SECONDS = (0.25, 0.5, 1.0, 2.0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one attempt at an event ended, to be written down."""
+
+    event_id: str
+    event_type: str
+    claimed_at: datetime  # the claim this attempt held
+    attempts: int
+    failure: str | None  # None: processed
 
 
 @dataclass
@@ -48,10 +68,14 @@ class EventInbox:
     bolt: AsyncApp  # processes before it responds: its answer says whether the listener failed
     verifier: SignatureVerifier | None  # None: requests come verified (Socket Mode, tests)
     takes_events: bool = True
+    metrics: Metrics = field(default_factory=Metrics)
     # Events processed at once: the rest wait here, so a burst's acks (each a short insert)
     # always find a database connection free.
     lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
     running: set[asyncio.Task[bool]] = field(default_factory=set)
+    # Attempts to come (a backoff, an outcome waiting for the database): dropped at a stop,
+    # as the store still has the event pending.
+    waiting: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def receive(self, request: Request) -> Response | None:
         """Answer an Events API delivery, or None when the request is not one (Bolt answers)."""
@@ -78,54 +102,142 @@ class EventInbox:
                     body=body.decode(),
                     now=self.clock.now(),
                 )
-        except Exception:
-            logger.exception(
-                "event %s (%s) not stored; answering 503 for Slack to retry", event_id, kind
+        except Exception as error:  # whatever the driver raised: the database is not there
+            self.metrics.events_received.labels(event_type=kind, result="refused").inc()
+            logger.warning(
+                "event %s (%s) not stored (%s: %s); answering 503 for Slack to retry",
+                event_id,
+                kind,
+                type(error).__name__,
+                error,
             )
             return Response(status_code=503)
+        result = "stored" if new else "duplicate"
+        self.metrics.events_received.labels(event_type=kind, result=result).inc()
         if new:
             self._start(event_id)
         return Response(status_code=200)
 
-    def _start(self, event_id: str) -> None:
-        task = asyncio.get_running_loop().create_task(self.process(event_id))
+    def _start(self, event_id: str, tries: int = 0) -> None:
+        task = asyncio.get_running_loop().create_task(self.process(event_id, tries=tries))
         self.running.add(task)
         task.add_done_callback(self.running.discard)
 
-    async def process(self, event_id: str) -> bool:
-        """Process one stored event if no one else is; True once it is done."""
-        async with self.lane:
-            try:
-                return await self._process(event_id)
-            except Exception:
-                # Stored, so not lost: a later pass finds it pending.
-                logger.exception("event %s: processing could not start or finish", event_id)
-                return False
+    def _wait(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.waiting.add(task)
+        task.add_done_callback(self.waiting.discard)
 
-    async def _process(self, event_id: str) -> bool:
-        async with self.sessions.begin() as session:
-            event = await inbox.claim(
-                session=session, event_id=event_id, now=self.clock.now(), stale_after=STALE_AFTER
-            )
-            body = event.body if event is not None else None
-        if body is None:
+    async def process(self, event_id: str, *, tries: int = 0) -> bool:
+        """Process one stored event if no one else is; True once it is done."""
+        with logs.context(request="event", event_id=event_id):  # every line logged names it
+            async with self.lane:
+                try:
+                    return await self._process(event_id, tries)
+                except Exception:
+                    logger.exception("event %s: processing failed unexpectedly", event_id)
+                    return False
+
+    async def _process(self, event_id: str, tries: int) -> bool:
+        try:
+            async with self.sessions.begin() as session:
+                event = await inbox.claim(
+                    session=session,
+                    event_id=event_id,
+                    now=self.clock.now(),
+                    stale_after=STALE_AFTER,
+                )
+                claim = None
+                if event is not None and event.claimed_at is not None:
+                    claim = (event.body, event.event_type, event.claimed_at, event.attempts)
+        except Exception as error:
+            # Stored, so not lost: tried again soon, and found by every pass over pending events.
+            logger.warning("event %s not claimed (%s: %s)", event_id, type(error).__name__, error)
+            self._again(event_id, tries + 1)
             return False
+        if claim is None:
+            return False
+        body, kind, claimed_at, attempts = claim
+        logs.bind(event_type=kind)
+        if attempts > 1:
+            self.metrics.events_retried.labels(event_type=kind).inc()
+        failure = await self._dispatch(event_id, body)
+        outcome = Outcome(event_id, kind, claimed_at, attempts, failure)
+        if not await self._write(outcome):
+            # Processed (a mention answered, say) but not yet known to be: written as soon as
+            # the database takes it, else the event would be processed again once stale.
+            self._wait(self._write_when_back(outcome))
+        elif outcome.failure is not None:
+            self._again(event_id, attempts)
+        return outcome.failure is None
+
+    async def _dispatch(self, event_id: str, body: str) -> str | None:
+        """Run the event's listeners; why they failed, or None."""
         try:
             request = AsyncBoltRequest(body=body, headers={"content-type": ["application/json"]})
             answer = await self.bolt.async_dispatch(request)
-            failure = None if answer.status < 400 else f"the listener answered {answer.status}"
         except Exception as error:
-            failure = f"{type(error).__name__}: {error}"
             logger.exception("event %s failed", event_id)
-        async with self.sessions.begin() as session:
-            if failure is None:
-                await inbox.mark_done(session=session, event_id=event_id, now=self.clock.now())
-            else:
-                await inbox.release(session=session, event_id=event_id, error=failure)
+            return f"{type(error).__name__}: {error}"
+        return None if answer.status < 400 else f"the listener answered {answer.status}"
+
+    async def _write(self, outcome: Outcome, *, quiet: bool = False) -> bool:
+        """Mark the event done, or give its claim up for a later attempt; False when the
+        database could not take it."""
+        try:
+            async with self.sessions.begin() as session:
+                if outcome.failure is None:
+                    now = self.clock.now()
+                    await inbox.mark_done(session=session, event_id=outcome.event_id, now=now)
+                else:
+                    await inbox.release(
+                        session=session,
+                        event_id=outcome.event_id,
+                        claimed_at=outcome.claimed_at,
+                        error=outcome.failure,
+                    )
+        except Exception as error:
+            if not quiet:
                 logger.warning(
-                    "event %s not processed (%s); it will be tried again", event_id, failure
+                    "event %s: its outcome (%s) not written yet (%s: %s)",
+                    outcome.event_id,
+                    "done" if outcome.failure is None else "failed",
+                    type(error).__name__,
+                    error,
                 )
-        return failure is None
+            return False
+        if outcome.failure is None:
+            self.metrics.events_processed.labels(event_type=outcome.event_type).inc()
+            logger.info("event %s processed", outcome.event_id, extra={"outcome": "processed"})
+        else:
+            self.metrics.events_failed.labels(event_type=outcome.event_type).inc()
+            logger.warning(
+                "event %s not processed (%s); it will be tried again",
+                outcome.event_id,
+                outcome.failure,
+                extra={"outcome": "failed"},
+            )
+        return True
+
+    async def _write_when_back(self, outcome: Outcome) -> None:
+        for tries in itertools.count():
+            await asyncio.sleep(REWRITE_EVERY_SECONDS[min(tries, len(REWRITE_EVERY_SECONDS) - 1)])
+            if await self._write(outcome, quiet=True):
+                logger.info("event %s: its outcome is written now", outcome.event_id)
+                if outcome.failure is not None:
+                    self._again(outcome.event_id, outcome.attempts)
+                return
+
+    def _again(self, event_id: str, tries: int) -> None:
+        """Try an event again after a backoff (1 s, 2 s, 4 s…), up to MAX_ATTEMPTS tries."""
+        if tries >= MAX_ATTEMPTS:
+            return
+
+        async def later() -> None:
+            await asyncio.sleep(BACKOFF_SECONDS * 2 ** (tries - 1))
+            self._start(event_id, tries)
+
+        self._wait(later())
 
     async def process_pending(self, *, limit: int = 100) -> int:
         """Process what is still pending (a crash, a failure, another replica's claim gone
@@ -146,25 +258,14 @@ class EventInbox:
         return done
 
     async def drain(self) -> None:
-        """Wait for the events being processed now (for tests and a clean stop)."""
+        """Wait for the events being processed now, and drop the attempts still to come (for
+        tests and a clean stop): the store keeps those events pending for the next pass."""
         while self.running:
             await asyncio.gather(*self.running, return_exceptions=True)
-
-    @contextlib.asynccontextmanager
-    async def retrying(self, every: float = RETRY_EVERY_SECONDS) -> AsyncIterator[None]:
-        """While open, look for pending events at once and then every `every` seconds."""
-
-        async def loop() -> None:
-            while True:
-                try:
-                    await self.process_pending()
-                except Exception:
-                    logger.exception("inbox: looking for pending events failed")
-                await asyncio.sleep(every)
-
-        task = asyncio.get_running_loop().create_task(loop())
-        try:
-            yield
-        finally:
+        for task in list(self.waiting):
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+        await asyncio.gather(*self.waiting, return_exceptions=True)
+
+    def retrying(self, every: float = RETRY_EVERY_SECONDS) -> AbstractAsyncContextManager[None]:
+        """While open, look for pending events at once and then every `every` seconds."""
+        return repeating("inbox: looking for pending events", self.process_pending, every=every)

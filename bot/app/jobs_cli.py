@@ -1,4 +1,5 @@
-"""`python -m bot run-job <name> [--at TIME]` and `python -m bot scheduler` (the worker)."""
+"""`python -m bot run-job <name> [--at TIME]`, `python -m bot reconcile`, and
+`python -m bot scheduler` (the worker)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from bot.app.factory import build_runtime
 from bot.clock import Clock, FrozenClock, SystemClock
+from bot.services.reconcile import reconcile
 from bot.settings import Settings, SettingsError
 from models.database import migrate
 from scheduler.jobs import JOBS, Job, UnknownJob, run_job
@@ -94,4 +96,22 @@ async def run_scheduler(settings: Settings) -> int:
             await scheduler.stop()
     finally:
         await runtime.close()
+    return 0
+
+
+async def run_reconcile(settings: Settings) -> int:
+    """Repair now what a crash left half-done, and print each repair (or that none was due)."""
+    if not settings.slack_bot_token:
+        print(TOKEN_MISSING.replace("run jobs", "reconcile"), file=sys.stderr)
+        return 2
+    runtime = build_runtime(settings)
+    try:
+        await migrate(runtime.engine)
+        repairs = await reconcile(runtime.deps, runtime.deps.clock.now())
+    finally:
+        await runtime.close()
+    for repair in repairs:
+        print(f"incident #{repair.number}: " + "; ".join(repair.done))
+    if not repairs:
+        print("Nothing to repair: every incident is set up and drawn as recorded.")
     return 0

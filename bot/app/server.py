@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 import uvicorn
@@ -12,12 +14,17 @@ from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from starlette.applications import Starlette
 
 from bot.app.factory import Runtime, asgi_app, build_runtime
+from bot.app.loops import repeating
 from bot.services.backfill import backfill_open_incidents
 from bot.settings import Settings
 from models.database import make_engine, migrate
 from scheduler.cron import scheduling
+from scheduler.jobs import run_job
 
 logger = logging.getLogger(__name__)
+
+# How often half-made declarations and stale cards are looked for (the first look is at start-up).
+RECONCILE_EVERY_SECONDS = 5.0
 
 
 async def migrate_only(settings: Settings) -> None:
@@ -47,6 +54,16 @@ async def _start(runtime: Runtime) -> asyncio.Task[int]:
     return task
 
 
+def reconciling(runtime: Runtime) -> AbstractAsyncContextManager[None]:
+    """While open, repair what a crash left half-done, at once and then every few seconds."""
+    deps = runtime.deps
+
+    async def run() -> int:
+        return await run_job(deps, "reconcile", now=deps.clock.now())
+
+    return repeating("reconciling", run, every=RECONCILE_EVERY_SECONDS)
+
+
 def _log_backfill(task: asyncio.Task[int]) -> None:
     if task.cancelled():
         return
@@ -56,16 +73,24 @@ def _log_backfill(task: asyncio.Task[int]) -> None:
         logger.info("start-up backfill added %d timeline entries", task.result())
 
 
-async def serve_http(settings: Settings) -> None:
-    """Migrate, then serve Slack's requests on 0.0.0.0:$PORT until stopped."""
+async def serve_http(
+    settings: Settings, *, wrap: Callable[[Starlette], Starlette] | None = None
+) -> None:
+    """Migrate, then serve Slack's requests on 0.0.0.0:$PORT until stopped (`wrap` puts the
+    app inside another, as the ack benchmark does)."""
     runtime = build_runtime(settings)
     try:
         backfilling = await _start(runtime)  # noqa: F841 - kept so the task is not collected
+        app = asgi_app(runtime)
         config = uvicorn.Config(
-            asgi_app(runtime), host="0.0.0.0", port=settings.port, log_level="info"
+            wrap(app) if wrap else app,
+            host="0.0.0.0",
+            port=settings.port,
+            log_level="info",
+            log_config=None,  # uvicorn's lines go to the root logger, in LOG_FORMAT like ours
         )
         # Scheduled jobs (unless SCHEDULER_ENABLED=false), and the events left pending.
-        async with scheduling(runtime.deps), runtime.inbox.retrying():
+        async with scheduling(runtime.deps), runtime.inbox.retrying(), reconciling(runtime):
             await uvicorn.Server(config).serve()
     finally:
         await runtime.close()
@@ -77,7 +102,8 @@ async def serve_socket_mode(settings: Settings) -> None:
     try:
         backfilling = await _start(runtime)  # noqa: F841 - kept so the task is not collected
         handler = AsyncSocketModeHandler(runtime.app, app_token=settings.slack_app_token)
-        async with scheduling(runtime.deps):  # scheduled jobs, unless SCHEDULER_ENABLED=false
+        # Scheduled jobs (unless SCHEDULER_ENABLED=false), and repairs after a crash.
+        async with scheduling(runtime.deps), reconciling(runtime):
             await handler.start_async()  # type: ignore[no-untyped-call]
     finally:
         await runtime.close()

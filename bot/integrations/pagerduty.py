@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import httpx
 
+from bot.metrics import Metrics
+
 ATTEMPTS = 3
 FIRST_WAIT_SECONDS = 0.5
 SUMMARY_LIMIT = 1024
@@ -27,7 +29,8 @@ class PagerDutyError(Exception):
 
 
 class PagerDuty:
-    """A client for the Events API v2 endpoint (events.pagerduty.com/v2/enqueue)."""
+    """A client for the Events API v2 endpoint (events.pagerduty.com/v2/enqueue); each call is
+    counted once in `metrics`, by action and final result, and each retry apart."""
 
     def __init__(
         self,
@@ -35,10 +38,12 @@ class PagerDuty:
         *,
         events_url: str,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
         self._client = client
         self._events_url = events_url
         self._sleep = sleep
+        self._metrics = metrics or Metrics()
 
     async def trigger(
         self,
@@ -75,6 +80,19 @@ class PagerDuty:
 
     async def _send(self, event: dict[str, object]) -> None:
         action = str(event["event_action"])
+        calls = self._metrics.pagerduty_calls
+        try:
+            await self._attempts(event, action)
+        except PagerDutyError as error:
+            result = "unreachable" if error.status is None else _status_class(error.status)
+            calls.labels(action=action, result=result).inc()
+            raise
+        except Exception:
+            calls.labels(action=action, result="error").inc()
+            raise
+        calls.labels(action=action, result="ok").inc()
+
+    async def _attempts(self, event: dict[str, object], action: str) -> None:
         wait = FIRST_WAIT_SECONDS
         for attempt in range(1, ATTEMPTS + 1):
             final = attempt == ATTEMPTS
@@ -94,8 +112,13 @@ class PagerDuty:
                     return
                 if response.status_code not in _RETRY_STATUSES or final:
                     raise _rejection(action, response, attempt)
+            self._metrics.pagerduty_retries.labels(action=action).inc()
             await self._sleep(wait)
             wait *= 2
+
+
+def _status_class(status: int) -> str:
+    return "5xx" if status >= 500 else str(status)
 
 
 def _rejection(action: str, response: httpx.Response, attempts: int) -> PagerDutyError:

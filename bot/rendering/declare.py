@@ -108,3 +108,12 @@ def declared_message(incident: Incident) -> str:
             lines.append("Some of the set-up did not happen:")
     lines += [f"• {p['step']}: {p['explanation']}" for p in incident.setup_problems]
     return "\n".join(lines)
+
+
+def setup_repaired(incident: Incident, repaired: list[str]) -> str:
+    """Told in the channel when a declaration cut short (the bot restarted) was finished."""
+    done = "; ".join(repaired)
+    return (
+        f"<@{incident.declared_by}> I was interrupted while setting up incident #{incident.id} "
+        f"and have now finished it: {done}."
+    )

@@ -1,10 +1,18 @@
-"""Declare an incident: record it, open its channel, bring people in, post and announce."""
+"""Declare an incident: record it, open its channel, bring people in, post and announce.
+
+Declaring is a resumable sequence. The intent is recorded first (the incident row, then the
+channel name it is about to claim); each Slack step is marked done as it completes. A process
+killed part-way leaves a claim that goes stale, and `resume_setup` (run by reconciling) finishes
+what is not done: a channel Slack made while the bot was dead is found by its name and adopted,
+a card or announcement already posted is found rather than posted twice.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain.naming import channel_name
@@ -12,14 +20,18 @@ from bot.domain.roles import Role
 from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.errors import SlackRefusal
+from bot.rendering.declare import setup_repaired
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
 from bot.services.incidents import channel_of
 from bot.services.paging import page
+from bot.slack.ids import ActionId, BlockId
 from models import Incident, timeline
 from models import incidents as incident_rows
 
 MAX_NAME_ATTEMPTS = 30
+# Each step renews the claim; one this old belongs to a process that died mid-declaration.
+STALE_AFTER = timedelta(seconds=15)
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             declared_by=declaration.declarer,
             declared_at=deps.clock.now(),
             commander_role=Role.COMMANDER.value,
+            claimed_by=deps.claimant,
         )
         await timeline.add(
             session=session,
@@ -55,94 +68,219 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             actor=declaration.declarer,
             data={"severity": declaration.severity.value, "title": declaration.title},
         )
-    try:
-        channel = await _create_channel(deps, incident)
-    except SlackRefusal as refusal:
+    await SetUp(deps, incident).run()
+    return incident
+
+
+async def resume_setup(
+    deps: Deps, number: int, *, now: datetime, from_gone: str | None = None
+) -> list[str] | None:
+    """Finish a set-up cut short, telling the declarer what was repaired; returns what was
+    done, or None when the set-up is finished or another live process holds a fresh claim on
+    it (`from_gone` names a claimant known to be dead, whose claim is taken over at once)."""
+    async with deps.sessions.begin() as session:
+        claimed = await incident_rows.claim_setup(
+            session=session,
+            number=number,
+            by=deps.claimant,
+            now=now,
+            stale_after=STALE_AFTER,
+            from_gone=from_gone,
+        )
+        incident = await incident_rows.get(session=session, number=number) if claimed else None
+    if incident is None:
+        return None
+    setup = SetUp(deps, incident, resuming=True)
+    await setup.run()
+    if incident.channel_id is not None and setup.repaired:
+        await deps.slack.post(incident.channel_id, text=setup_repaired(incident, setup.repaired))
+    return setup.repaired
+
+
+class SetUp:
+    """The Slack steps of one declaration, each skipped when already done and marked as done."""
+
+    def __init__(self, deps: Deps, incident: Incident, *, resuming: bool = False) -> None:
+        self.deps = deps
+        self.incident = incident
+        self.resuming = resuming
+        self.repaired: list[str] = []
+        self.failures: dict[str, SlackRefusal] = {}
+
+    async def run(self) -> None:
+        """Do every step not done yet, then mark the set-up finished."""
+        incident, deps = self.incident, self.deps
+        if incident.channel_id is None:
+            try:
+                await self._open_channel()
+            except SlackRefusal as refusal:
+                self.failures["create the channel"] = refusal
+        if incident.channel_id is not None:
+            await self._slack_steps()
+            if not incident.paged:
+                await self._page()
         async with deps.sessions.begin() as session:
             session.add(incident)
-            _note_failures(incident, {"create the channel": refusal})
-        return incident
-    async with deps.sessions.begin() as session:
-        session.add(incident)
-        incident.channel_id = channel["id"]
-        incident.channel_name = channel["name"]
-    # Independent of each other, so they go out together.
-    steps: dict[str, Awaitable[Any]] = {
-        "invite you": deps.slack.invite(channel["id"], [declaration.declarer]),
-        "set the topic": deps.slack.set_topic(channel["id"], channel_topic(incident, deps.policy)),
-        "post the incident card": _post_card(deps, incident),
-    }
-    announce_to = deps.settings.announce_channel
-    if announce_to and not incident.is_private:
-        steps[f"announce in {announce_to}"] = deps.slack.post_joining(
+            for step, failure in self.failures.items():
+                incident_rows.record_problem(
+                    incident, step=step, error=failure.error, explanation=failure.explanation
+                )
+            incident.setup_done_at = deps.clock.now()
+            incident.setup_claimed_at = incident.setup_claimed_by = None
+
+    async def _mark(self, step: str | None = None, **done: Any) -> None:
+        """Record steps as done (and say so, when resuming); renews the claim."""
+        for column, value in done.items():
+            setattr(self.incident, column, value)
+        async with self.deps.sessions.begin() as session:
+            await incident_rows.mark_setup(
+                session=session,
+                number=self.incident.id,
+                by=self.deps.claimant,
+                now=self.deps.clock.now(),
+                **done,
+            )
+        if step and self.resuming:
+            self.repaired.append(step)
+
+    async def _open_channel(self) -> None:
+        """Create the channel, trying `-2`, `-3`… while the name is taken; each name is
+        recorded before Slack is asked for it, so a channel made by a call cut short is found."""
+        incident, deps = self.incident, self.deps
+        if self.resuming and incident.channel_name:
+            found = await deps.slack.channel_named(incident.channel_name)
+            if found is not None and found.get("creator") == await deps.slack.bot_user():
+                await self._mark(
+                    f"adopted <#{found['id']}>, made before the interruption",
+                    channel_id=found["id"],
+                )
+                return
+        day = incident.declared_at.astimezone(deps.zone).date()
+        for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            name = channel_name(
+                prefix=deps.settings.channel_prefix,
+                day=day,
+                title=incident.title,
+                number=incident.id,
+                attempt=attempt,
+            )
+            await self._mark(channel_name=name)
+            try:
+                channel = await deps.slack.create_channel(name, is_private=incident.is_private)
+            except SlackRefusal as refusal:
+                if refusal.error == "name_taken":
+                    continue
+                await self._mark(channel_name=None)
+                raise
+            await self._mark(
+                "created the channel", channel_id=channel["id"], channel_name=channel["name"]
+            )
+            return
+        await self._mark(channel_name=None)
+        raise SlackRefusal("conversations.create", "name_taken")
+
+    async def _slack_steps(self) -> None:
+        """Invite, topic, card and announcement: independent of each other, so they go together."""
+        incident, deps = self.incident, self.deps
+        steps: dict[str, Awaitable[None]] = {}
+        if not incident.declarer_invited:
+            steps["invite you"] = self._invite()
+        if not incident.topic_set:
+            steps["set the topic"] = self._set_topic()
+        if incident.card_ts is None or not incident.card_pinned:
+            steps["post the incident card"] = self._post_card()
+        announce_to = deps.settings.announce_channel
+        if announce_to and not incident.is_private and incident.announcement_ts is None:
+            steps[f"announce in {announce_to}"] = self._announce(announce_to)
+        outcomes = await asyncio.gather(*steps.values(), return_exceptions=True)
+        for step, outcome in zip(steps, outcomes, strict=True):
+            if isinstance(outcome, SlackRefusal):
+                self.failures.setdefault(step, outcome)
+            elif isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _invite(self) -> None:
+        await self.deps.slack.invite(channel_of(self.incident), [self.incident.declared_by])
+        await self._mark("invited the declarer", declarer_invited=True)
+
+    async def _set_topic(self) -> None:
+        topic = channel_topic(self.incident, self.deps.policy)
+        await self.deps.slack.set_topic(channel_of(self.incident), topic)
+        await self._mark("set the topic", topic_set=True)
+
+    async def _post_card(self) -> None:
+        """Post the card and pin it; a failed pin does not lose the card's ts."""
+        incident, deps = self.incident, self.deps
+        channel = channel_of(incident)
+        if incident.card_ts is None and self.resuming:
+            found = await self._posted_before(channel, _is_card)
+            if found is not None:
+                await self._mark(card_ts=found)
+        if incident.card_ts is None:
+            ts = await deps.slack.post(
+                channel,
+                text=card_text(incident),
+                blocks=incident_card(incident, deps.zone, deps.policy),
+            )
+            await self._mark("posted the incident card", card_ts=ts)
+        assert incident.card_ts is not None
+        try:
+            await deps.slack.pin(channel, incident.card_ts)
+        except SlackRefusal as refusal:
+            self.failures["pin the card"] = refusal
+            return
+        await self._mark("pinned the card", card_pinned=True)
+
+    async def _announce(self, announce_to: str) -> None:
+        incident, deps = self.incident, self.deps
+        if self.resuming:
+            where = await deps.slack.resolve_channel(announce_to)
+            found = await self._posted_before(where, lambda m: _announces(m, incident.id))
+            if found is not None:
+                await self._mark(announcement_channel_id=where, announcement_ts=found)
+                return
+        where, ts = await deps.slack.post_joining(
             announce_to,
             text=card_text(incident),
             blocks=announcement(incident, deps.zone, deps.policy),
         )
-    outcomes = await asyncio.gather(*steps.values(), return_exceptions=True)
-    results = dict(zip(steps, outcomes, strict=True))
-    failures = {step: r for step, r in results.items() if isinstance(r, SlackRefusal)}
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException) and not isinstance(outcome, SlackRefusal):
-            raise outcome
-    async with deps.sessions.begin() as session:
-        session.add(incident)
-        incident.topic_set = "set the topic" not in failures
-        card = results["post the incident card"]
-        if isinstance(card, tuple):
-            incident.card_ts, pin_failure = card
-            incident.card_pinned = pin_failure is None
-            if pin_failure is not None:
-                failures["pin the card"] = pin_failure
-        announced = results.get(f"announce in {announce_to}")
-        if isinstance(announced, tuple):
-            incident.announcement_channel_id, incident.announcement_ts = announced
-        _note_failures(incident, failures)
-    try:
-        await page(deps, incident, by=declaration.declarer)
-    except SlackRefusal as refusal:
-        async with deps.sessions.begin() as session:
-            session.add(incident)
-            _note_failures(incident, {"page the responders": refusal})
-    return incident
-
-
-async def _create_channel(deps: Deps, incident: Incident) -> dict[str, Any]:
-    """Create the channel, trying `-2`, `-3`… while the name is taken."""
-    day = incident.declared_at.astimezone(deps.zone).date()
-    for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
-        name = channel_name(
-            prefix=deps.settings.channel_prefix,
-            day=day,
-            title=incident.title,
-            number=incident.id,
-            attempt=attempt,
+        await self._mark(
+            f"announced it in {announce_to}", announcement_channel_id=where, announcement_ts=ts
         )
+
+    async def _posted_before(self, channel: str, matches: Any) -> str | None:
+        """The ts of the bot's own message in `channel` since the declaration that `matches`."""
+        me = await self.deps.slack.bot_user()
+        since = f"{self.incident.declared_at.timestamp() - 1:.6f}"
         try:
-            return await deps.slack.create_channel(name, is_private=incident.is_private)
+            messages = await self.deps.slack.history(channel, oldest=since)
         except SlackRefusal as refusal:
-            if refusal.error != "name_taken":
-                raise
-    raise SlackRefusal("conversations.create", "name_taken")
+            if refusal.error == "not_in_channel":
+                return None  # the bot joins to post there, so it has posted nothing
+            raise
+        for message in messages:
+            if message.get("user") == me and matches(message):
+                return str(message["ts"])
+        return None
+
+    async def _page(self) -> None:
+        incident = self.incident
+        try:
+            await page(self.deps, incident, by=incident.declared_by, resuming=self.resuming)
+        except SlackRefusal as refusal:
+            self.failures["page the responders"] = refusal
+        level = self.deps.policy.level(Severity(incident.severity))
+        pages_someone = bool(level.page_usergroups or level.pagerduty_routing_key)
+        await self._mark("paged the responders" if pages_someone else None, paged=True)
 
 
-async def _post_card(deps: Deps, incident: Incident) -> tuple[str, SlackRefusal | None]:
-    """Post the card and pin it; a failed pin does not lose the card's ts."""
-    channel = channel_of(incident)
-    ts = await deps.slack.post(
-        channel,
-        text=card_text(incident),
-        blocks=incident_card(incident, deps.zone, deps.policy),
+def _is_card(message: dict[str, Any]) -> bool:
+    return any(b.get("block_id") == BlockId.CARD_FIELDS for b in message.get("blocks") or [])
+
+
+def _announces(message: dict[str, Any], number: int) -> bool:
+    return any(
+        element.get("action_id") == ActionId.JOIN_INCIDENT and element.get("value") == str(number)
+        for block in message.get("blocks") or []
+        for element in block.get("elements") or []
     )
-    try:
-        await deps.slack.pin(channel, ts)
-    except SlackRefusal as refusal:
-        return ts, refusal
-    return ts, None
-
-
-def _note_failures(incident: Incident, failures: dict[str, SlackRefusal]) -> None:
-    for step, refusal in failures.items():
-        incident_rows.record_problem(
-            incident, step=step, error=refusal.error, explanation=refusal.explanation
-        )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -11,10 +13,33 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.domain.policy import Policy
 from bot.integrations.pagerduty import PagerDuty
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
 
 WORKERS = 8
+
+
+def process_name() -> str:
+    """Name this process (host:pid) in claims, so a stuck one can be traced."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def process_gone(claimant: str | None) -> bool:
+    """Whether a claim's holder is a process of this host that no longer runs (killed, say):
+    its claim can be taken over at once instead of when it goes stale."""
+    host, _, pid = (claimant or "").rpartition(":")
+    if host != socket.gethostname()[: len(host)] or not host or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it runs, as someone else
+        return False
+    return False
 
 
 class KeyedLocks:
@@ -43,6 +68,10 @@ class Deps:
     workers: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(WORKERS))
     # Changes to one incident take turns; captures of one message too.
     turns: KeyedLocks = field(default_factory=KeyedLocks)
+    # Who holds the claims this process takes (ledger deliveries, declarations being set up).
+    claimant: str = field(default_factory=process_name)
+    # The series /metrics exposes; the app factory passes the runtime's, shared with the gateway.
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import logs
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
@@ -42,9 +43,12 @@ def _refusals(incident: Incident) -> str:
 
 
 async def find_incident(deps: Deps, channel_id: str) -> Incident | None:
-    """The incident whose channel this is, if any."""
+    """The incident whose channel this is, if any (named from here on in the request's logs)."""
     async with deps.sessions() as session:
-        return await incident_rows.get_by_channel(session=session, channel_id=channel_id)
+        incident = await incident_rows.get_by_channel(session=session, channel_id=channel_id)
+    if incident is not None:
+        logs.bind(incident=incident.id)
+    return incident
 
 
 async def incident_in(deps: Deps, channel_id: str) -> Incident:
@@ -90,8 +94,10 @@ async def incident_change(deps: Deps, channel_id: str, *, by: str) -> AsyncItera
             incident = await incident_rows.lock_by_channel(session=session, channel_id=channel_id)
             if incident is None:
                 raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
+            logs.bind(incident=incident.id)  # the request's log lines name it from here on
             change = Change(incident=incident, at=deps.clock.now(), by=by, session=session)
             yield change
+            incident.revision += 1  # Slack is behind until `settle` has drawn it
             for kind, text, data in change.entries:
                 await timeline.add(
                     session=session,
@@ -109,12 +115,23 @@ async def settle(deps: Deps, incident: Incident, steps: list[FollowUp]) -> None:
     """Show the incident as it now is and run the follow-ups; report every refusal at once."""
     async with deps.sessions() as session:
         fresh = await incident_rows.get(session=session, number=incident.id) or incident
-    refusals = await redraw_incident(deps, fresh)
+    refusals = await redraw(deps, fresh)
     for step in steps:  # in order: a notice, then the page it announces
         refusals += await attempt([step(fresh)])
     if refusals:
         said = "; ".join(f"{r.method}: {r.explanation}" for r in refusals)
         raise UserFacingError(f"Done and recorded, but Slack refused part of it — {said}.")
+
+
+async def redraw(deps: Deps, incident: Incident) -> list[SlackRefusal]:
+    """Redraw the incident and record that Slack shows this revision of it (what Slack
+    refused is said to the requester; only a crash leaves the drawing behind)."""
+    refusals = await redraw_incident(deps, incident)
+    async with deps.sessions.begin() as session:
+        await incident_rows.mark_drawn(
+            session=session, number=incident.id, revision=incident.revision
+        )
+    return refusals
 
 
 async def redraw_incident(deps: Deps, incident: Incident) -> list[SlackRefusal]:

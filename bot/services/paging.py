@@ -19,14 +19,20 @@ def dedup_key(incident: Incident) -> str:
     return f"incident-{incident.id}-{incident.channel_id}"
 
 
-async def page(deps: Deps, incident: Incident, *, by: str) -> None:
-    """Page whoever the incident's severity calls for; failures are said in the channel."""
+async def page(deps: Deps, incident: Incident, *, by: str, resuming: bool = False) -> None:
+    """Page whoever the incident's severity calls for; failures are said in the channel.
+
+    `resuming` a page cut short skips the targets the timeline says were paged already.
+    """
     channel = channel_of(incident)
     severity = Severity(incident.severity)
     level = deps.policy.level(severity)
+    paged = await _paged_already(deps, incident) if resuming else set()
     for group in level.page_usergroups:
         try:
             group_id, members = await deps.slack.usergroup_members(group)
+            if group_id in paged:
+                continue
             if members:
                 await deps.slack.invite(channel, members)
         except SlackRefusal as refusal:
@@ -34,7 +40,7 @@ async def page(deps: Deps, incident: Incident, *, by: str) -> None:
             continue
         await deps.slack.post(channel, text=paged_usergroup(group_id, incident, level))
         await _record(deps, incident, by, {"target": "usergroup", "usergroup": group_id})
-    if level.pagerduty_routing_key:
+    if level.pagerduty_routing_key and level.pagerduty_routing_key not in paged:
         try:
             await deps.pagerduty.trigger(
                 routing_key=level.pagerduty_routing_key,
@@ -69,6 +75,17 @@ async def resolve_pages(deps: Deps, incident: Incident) -> None:
                 channel,
                 text=f"⚠️ PagerDuty alert not resolved: {escape_mrkdwn(str(error))}",
             )
+
+
+async def _paged_already(deps: Deps, incident: Incident) -> set[str]:
+    """The user groups and PagerDuty routing keys this incident's timeline says were paged."""
+    async with deps.sessions() as session:
+        entries = await timeline.for_incident(session=session, incident_id=incident.id)
+    return {
+        str(e.data.get("usergroup") or e.data.get("routing_key"))
+        for e in entries
+        if e.kind == PAGE_SENT
+    }
 
 
 async def _record(deps: Deps, incident: Incident, by: str, data: dict[str, str]) -> None:

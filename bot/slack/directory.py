@@ -113,6 +113,21 @@ class Directory:
             found.update(page)
         return found
 
+    async def channel_named(self, name: str) -> dict[str, Any] | None:
+        """The channel (public, or private with the bot in it) called `name`, if there is one."""
+        listing = self.pages(
+            "conversations.list",
+            "channels",
+            types="public_channel,private_channel",
+            exclude_archived=True,
+            limit=1000,
+        )
+        async for page in listing:
+            for found in page:
+                if found.get("name") == name:
+                    return dict(found)
+        return None
+
     async def resolve_channel(self, channel: str) -> str:
         """Turn `#name` into a channel ID (looked up once, then remembered); IDs pass through."""
         if not channel.startswith("#"):

@@ -7,16 +7,13 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.errors import SlackRefusal
+from bot.metrics import Metrics
 from bot.slack.directory import Directory
+from bot.slack.retries import counted_retries
 
 
 @dataclass(frozen=True)
@@ -27,25 +24,30 @@ class SharedDocument:
     link: str
 
 
-def make_client(*, token: str | None, base_url: str) -> AsyncWebClient:
-    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped links."""
+def make_client(
+    *, token: str | None, base_url: str, metrics: Metrics | None = None
+) -> AsyncWebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries 5xx and dropped links,
+    counting in `metrics` each call by method and result, and each retry."""
+
+    def method_of(url: str) -> str:
+        # Besides the Web API, the client only posts a file's bytes to its upload URL.
+        return url.removeprefix(base_url) if url.startswith(base_url) else "files.upload"
+
     return AsyncWebClient(
         token=token,
         base_url=base_url,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        retry_handlers=counted_retries(metrics or Metrics(), method_of),
     )
 
 
 class SlackGateway(Directory):
     """Typed wrappers over the Web API calls the bot makes."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, metrics: Metrics | None = None) -> None:
         super().__init__()
         self.client = client
+        self.metrics = metrics or Metrics()
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -133,7 +135,8 @@ class SlackGateway(Directory):
 
     async def respond(self, response_url: str, text: str) -> None:
         """Answer the person privately through a response_url."""
-        webhook = AsyncWebhookClient(response_url, retry_handlers=self.client.retry_handlers)
+        retries = counted_retries(self.metrics, lambda _url: "response_url")
+        webhook = AsyncWebhookClient(response_url, retry_handlers=retries)
         response = await webhook.send(text=text, response_type="ephemeral")
         if response.status_code != 200:
             raise SlackRefusal("response_url", f"http_{response.status_code}")
@@ -174,11 +177,16 @@ class SlackGateway(Directory):
             if refusal.error not in ("no_reaction", "message_not_found"):
                 raise
 
-    async def history(self, channel: str, *, thread_ts: str | None = None) -> list[dict[str, Any]]:
-        """Every message of a channel (or of one thread), following Slack's pagination."""
+    async def history(
+        self, channel: str, *, thread_ts: str | None = None, oldest: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every message of a channel (or of one thread, or since `oldest`), page by page."""
         method = "conversations.replies" if thread_ts else "conversations.history"
         found: list[dict[str, Any]] = []
-        async for page in self.pages(method, "messages", channel=channel, ts=thread_ts, limit=200):
+        pages = self.pages(
+            method, "messages", channel=channel, ts=thread_ts, oldest=oldest, limit=200
+        )
+        async for page in pages:
             found.extend(page)
         return found
 

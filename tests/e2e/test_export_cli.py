@@ -49,6 +49,7 @@ async def database(tmp_path: Path) -> AsyncIterator[str]:
             declared_by="U0ALICE",
             declared_at=DECLARED_AT,
             commander_role="ic",
+            claimed_by="test",
         )
         incident.channel_id = "C0INC"
         incident.channel_name = CHANNEL_NAME

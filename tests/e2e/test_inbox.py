@@ -103,6 +103,25 @@ async def test_an_event_whose_processing_failed_is_processed_again_later_once(
     assert (row.attempts, row.done_at) == (2, bot.clock.now())
 
 
+async def test_an_event_whose_processing_failed_is_tried_again_by_its_process_after_a_second(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    message, event = await mentioned(emu)
+    emu.inject("chat.postMessage", status=500, times=3)  # beyond the gateway's own retries
+
+    assert (await emu.send_event(event, event_id="EvMENTION04")).status_code == 200
+    await emu.wait_for(lambda: message.replies, timeout=5)  # the backoff's first step: 1 s
+    await bot.runtime.inbox.drain()
+
+    assert len(message.replies) == 1
+    [row] = await stored(bot)
+    assert (row.attempts, row.done_at, row.last_error) == (
+        2,
+        bot.clock.now(),
+        "the listener answered 500",
+    )
+
+
 async def test_readiness_reports_the_inbox_backlog_and_when_each_job_last_ran(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:

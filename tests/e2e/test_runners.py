@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import socket
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 
@@ -22,57 +18,11 @@ from tests.conftest import (
     APP_TOKEN,
     BOT_TOKEN,
     DECLARED_AT,
-    SIGNING_SECRET,
     RunningBot,
     bot_settings,
 )
 from tests.helpers import ephemeral_for, incident_channel, slash
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def served(emu: SlackEmulator, database_url: str, cwd: Path) -> AsyncIterator[str]:
-    """Run `python -m bot serve` pointed at the emulator until the block ends."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": emu.api_url,
-        "DATABASE_URL": database_url.replace("+aiosqlite", "").replace("+asyncpg", ""),
-        "INCIDENT_ANNOUNCE_CHANNEL": "#incidents",
-        "PORT": str(port),
-    }
-    log = (cwd / "bot.log").open("wb")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{url}/healthz")).status_code == 200:
-                        break
-                assert process.returncode is None, (cwd / "bot.log").read_text()
-                await asyncio.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        await process.wait()
-        log.close()
+from tests.processes import served
 
 
 async def test_python_m_bot_serve_declares_an_incident_end_to_end(

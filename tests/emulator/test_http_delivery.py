@@ -171,19 +171,3 @@ async def test_events_caused_by_the_app_are_delivered_only_when_asked(
         "U0BOT",
     )
     assert len(app.requests) == 1
-
-
-async def test_failed_event_deliveries_are_retried_three_times_when_asked(
-    emu: SlackEmulator, app: RecordingApp
-) -> None:
-    async def fail(seen: Recorded) -> Response:
-        return Response(status_code=500)
-
-    app.respond = fail
-    emu.retry_events = True
-    resp = await emu.send_event({"type": "app_home_opened", "user": "U0ALICE"})
-    assert resp.status_code == 500
-    ids = {json.loads(r.body)["event_id"] for r in app.requests}
-    assert len(app.requests) == 4 and len(ids) == 1
-    assert [r.headers.get("x-slack-retry-num") for r in app.requests] == [None, "1", "2", "3"]
-    assert app.requests[-1].headers["x-slack-retry-reason"] == "http_error"

@@ -53,6 +53,7 @@ async def open_incident(
         declared_by="U0ALICE",
         declared_at=declared_at,
         commander_role="ic",
+        claimed_by="test",
     )
     incident.channel_id = emu.add_channel(
         f"incident-{incident.id}", members=["U0ALICE", BOT_USER_ID]

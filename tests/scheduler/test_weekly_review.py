@@ -49,6 +49,7 @@ async def incident(
             declared_by=ic,
             declared_at=day(12, 1, 2024),
             commander_role="ic",
+            claimed_by="test",
         )
         row.channel_id = f"C0INC{row.id}"
         return row.id

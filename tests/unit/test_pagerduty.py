@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.integrations.pagerduty import PagerDuty, PagerDutyError
+from bot.metrics import Metrics
 
 URL = "https://events.example/v2/enqueue"
 KEY = "0123456789abcdef0123456789abcdef"
@@ -191,3 +192,31 @@ async def test_a_wrong_key_is_not_retried() -> None:
         async with pagerduty(recorder) as client:
             await trigger(client)
     assert recorder.waits == []
+
+
+async def test_each_call_is_counted_once_by_action_and_result_and_each_retry_apart() -> None:
+    metrics = Metrics()
+    recorder = Recorder(
+        httpx.Response(503),
+        accepted(),
+        httpx.Response(400, json=INVALID),
+        httpx.ConnectError("refused"),
+        httpx.ConnectError("refused"),
+        httpx.ConnectError("refused"),
+    )
+    async with httpx.AsyncClient(transport=httpx.MockTransport(recorder.handle)) as http:
+        client = PagerDuty(http, events_url=URL, sleep=recorder.sleep, metrics=metrics)
+        await trigger(client)
+        with pytest.raises(PagerDutyError):
+            await trigger(client, severity="loud")
+        with pytest.raises(PagerDutyError):
+            await client.resolve(routing_key=KEY, dedup_key="incident-42")
+
+    def count(name: str, **labels: str) -> float | None:
+        return metrics.registry.get_sample_value(f"incident_bot_pagerduty_{name}_total", labels)
+
+    assert count("calls", action="trigger", result="ok") == 1
+    assert count("calls", action="trigger", result="400") == 1
+    assert count("calls", action="resolve", result="unreachable") == 1
+    assert count("retries", action="trigger") == 1
+    assert count("retries", action="resolve") == 2

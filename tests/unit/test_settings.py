@@ -40,6 +40,7 @@ def test_database_urls_as_hosts_give_them_map_to_the_async_driver(given: str, us
         ("INCIDENT_ANNOUNCE_CHANNEL", "incidents", "INCIDENT_ANNOUNCE_CHANNEL must be a channel"),
         ("INCIDENT_CHANNEL_PREFIX", "Inc!", "INCIDENT_CHANNEL_PREFIX must be"),
         ("SLACK_API_URL", "slack.com", "SLACK_API_URL must be an http(s) URL"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT is invalid: input should be 'text' or 'json'"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(
