@@ -7,6 +7,7 @@ with several replicas on one database exactly one of them processes an event at 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -52,6 +53,41 @@ async def store(
         event_id=event_id, event_type=event_type, body=body, received_at=now, attempts=0
     )
     return await _rowcount(session, insert.on_conflict_do_nothing(index_elements=["event_id"])) == 1
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A delivery to keep: its key, its type, the body as Slack sent it."""
+
+    event_id: str
+    event_type: str
+    body: str
+    done: bool = False  # answered in the ack already: kept only so a replay has no effect
+
+
+async def store_many(*, session: AsyncSession, arrivals: list[Arrival], now: datetime) -> set[str]:
+    """Keep deliveries in one statement; returns the keys that were new (not a retry or a
+    replay of one stored before)."""
+    rows = {a.event_id: a for a in reversed(arrivals)}  # one row per key: the first
+    if not rows:
+        return set()
+    insert = dialect_insert(session, InboxEvent).values(
+        [
+            {
+                "event_id": a.event_id,
+                "event_type": a.event_type,
+                "body": a.body,
+                "received_at": now,
+                "attempts": 0,
+                "done_at": now if a.done else None,
+            }
+            for a in rows.values()
+        ]
+    )
+    statement = insert.on_conflict_do_nothing(index_elements=["event_id"]).returning(
+        InboxEvent.event_id
+    )
+    return set((await session.execute(statement)).scalars())
 
 
 async def claim(

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 
 from bot import logs
 from bot.app.policy_file import load_policy
@@ -78,6 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": server.migrate_only,
         "backfill": server.backfill,
     }[args.command]
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+    # uvloop (from uvicorn[standard]) spends less of each request in the event loop itself.
+    with contextlib.suppress(KeyboardInterrupt), asyncio.Runner(loop_factory=fast_loop()) as loop:
+        loop.run(run(settings))
     return 0
+
+
+def fast_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed (not on Windows), else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop

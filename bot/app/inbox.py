@@ -1,19 +1,21 @@
-"""Events API deliveries go through a durable inbox: verified, stored once per `event_id`, then
-acknowledged; processed from the store by Bolt and marked done; retried when processing fails.
+"""Slack's requests go through a durable inbox: verified, stored once per key (an event's
+`event_id`, a command's or interaction's `trigger_id`), then acknowledged; processed from the
+store by Bolt and marked done; retried when processing fails.
 
-An event is either stored or not acknowledged: when the database cannot take it, Slack gets a
-503 and delivers it again. Slack's retries (`X-Slack-Retry-Num`) and replays of one `event_id`
-are stored once and processed once. Slash commands and interactions do not come here: Slack
-wants their answer (a modal's errors, say) in the acknowledgement itself.
+A request is either stored or not acknowledged: when the database cannot take an event, Slack
+gets a 503 and delivers it again. Slack's retries (`X-Slack-Retry-Num`) and replays of one key
+are stored once and processed once. The ack is light: the stores of one loop tick are written
+in one transaction, and the work runs after the ack (events wait while a burst is arriving).
+Forms whose errors go in the acknowledgement (view submissions) are answered by Bolt itself,
+once per `trigger_id`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,9 +26,10 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from bot import logs
+from bot.app.deliveries import read_delivery
 from bot.app.loops import repeating
 from bot.clock import Clock
 from bot.metrics import Metrics
@@ -42,10 +45,64 @@ MAX_ATTEMPTS = 5
 RETRY_EVERY_SECONDS = 30.0
 KEEP_DONE = timedelta(days=7)
 LANE = 8
+# An event waits while requests keep arriving (a burst), this long without one, at most so long.
+QUIET_SECONDS = 0.02
+MAX_DEFER_SECONDS = 2.0
+DATABASE_DOWN = (
+    "The incident bot can't reach its database right now, so nothing was done. "
+    "Try again in a minute; if it goes on, tell whoever runs the bot."
+)
 # A failed attempt is tried again here after 1 s, 2 s, 4 s, 8 s (besides the passes above).
 BACKOFF_SECONDS = 1.0
 # An attempt's outcome the database could not take is written again this often until it can.
 REWRITE_EVERY_SECONDS = (0.25, 0.5, 1.0, 2.0)
+
+
+class StoreBatch:
+    """Deliveries arriving together are written together: each store waits for the one
+    transaction that keeps everything that arrived by the time the previous one ended."""
+
+    def __init__(
+        self, sessions: Callable[[], async_sessionmaker[AsyncSession]], clock: Clock
+    ) -> None:
+        self.sessions = sessions  # asked each time: the inbox's, whatever it is then
+        self.clock = clock
+        self.waiting: list[tuple[inbox.Arrival, asyncio.Future[bool]]] = []
+        self.writing: asyncio.Task[None] | None = None
+
+    async def store(self, arrival: inbox.Arrival) -> bool:
+        """Keep a delivery; False when its key was kept before. Raises when the database
+        could not take it."""
+        stored: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.waiting.append((arrival, stored))
+        if self.writing is None:
+            self.writing = asyncio.get_running_loop().create_task(self._write())
+        return await stored
+
+    async def _write(self) -> None:
+        try:
+            while self.waiting:
+                await asyncio.sleep(0)  # the rest of this loop tick's arrivals join in
+                batch, self.waiting = self.waiting, []
+                try:
+                    async with self.sessions().begin() as session:
+                        new = await inbox.store_many(
+                            session=session,
+                            arrivals=[arrival for arrival, _ in batch],
+                            now=self.clock.now(),
+                        )
+                except Exception as error:
+                    for _, stored in batch:
+                        if not stored.done():
+                            stored.set_exception(error)
+                    continue
+                for arrival, stored in batch:
+                    first = arrival.event_id in new
+                    new.discard(arrival.event_id)  # a second copy in one batch is a duplicate
+                    if not stored.done():
+                        stored.set_result(first)
+        finally:
+            self.writing = None
 
 
 @dataclass(frozen=True)
@@ -72,54 +129,76 @@ class EventInbox:
     # Events processed at once: the rest wait here, so a burst's acks (each a short insert)
     # always find a database connection free.
     lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
+    # Commands and buttons someone is waiting on go through a lane of their own.
+    prompt_lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
     running: set[asyncio.Task[bool]] = field(default_factory=set)
+    # Requests being acknowledged now, and when the last one arrived (the loop's clock).
+    arriving: int = 0
+    last_arrival: float = 0.0
+    batch: StoreBatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.batch = StoreBatch(lambda: self.sessions, self.clock)
+
     # Attempts to come (a backoff, an outcome waiting for the database): dropped at a stop,
     # as the store still has the event pending.
     waiting: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def receive(self, request: Request) -> Response | None:
-        """Answer an Events API delivery, or None when the request is not one (Bolt answers)."""
+        """Acknowledge a Slack request the inbox takes, or None for Bolt to answer it (a
+        request it refuses, url_verification, or a form whose errors go in the ack)."""
+        self.arriving += 1
+        self.last_arrival = asyncio.get_running_loop().time()
+        try:
+            return await self._receive(request)
+        finally:
+            self.arriving -= 1
+
+    async def _receive(self, request: Request) -> Response | None:
         body = await request.body()
-        if not self.takes_events or "json" not in request.headers.get("content-type", ""):
+        if not self.takes_events:
             return None
-        headers = dict(request.headers)
-        if self.verifier is not None and not self.verifier.is_valid_request(body, headers):
+        if self.verifier is not None and not self.verifier.is_valid_request(
+            body, dict(request.headers)
+        ):
             return None  # Bolt refuses it with its own 401
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            return None
-        if envelope.get("type") != "event_callback" or not envelope.get("event_id"):
+        delivery = request.scope.get("state", {}).get("delivery") or read_delivery(
+            request.headers.get("content-type", ""), body
+        )
+        if delivery.key is None:
             return None  # url_verification and the like: Bolt answers them at once
-        event_id = str(envelope["event_id"])
-        kind = str((envelope.get("event") or {}).get("type", ""))[:64]
+        arrival = inbox.Arrival(
+            delivery.key, delivery.type, body.decode(), done=not delivery.deferred
+        )
         try:
-            async with self.sessions.begin() as session:
-                new = await inbox.store(
-                    session=session,
-                    event_id=event_id,
-                    event_type=kind,
-                    body=body.decode(),
-                    now=self.clock.now(),
-                )
+            new = await self.batch.store(arrival)
         except Exception as error:  # whatever the driver raised: the database is not there
-            self.metrics.events_received.labels(event_type=kind, result="refused").inc()
+            if delivery.kind == "event":
+                self.metrics.events_received.labels(
+                    event_type=delivery.type, result="refused"
+                ).inc()
             logger.warning(
-                "event %s (%s) not stored (%s: %s); answering 503 for Slack to retry",
-                event_id,
-                kind,
+                "%s %s not stored (%s: %s); not acknowledged",
+                delivery.kind,
+                delivery.key,
                 type(error).__name__,
                 error,
             )
-            return Response(status_code=503)
-        result = "stored" if new else "duplicate"
-        self.metrics.events_received.labels(event_type=kind, result=result).inc()
+            if delivery.kind == "command":  # Slack shows the person the ack's text
+                return JSONResponse({"response_type": "ephemeral", "text": DATABASE_DOWN})
+            return Response(status_code=503)  # Slack delivers an event again
+        if delivery.kind == "event":  # commands and interactions: in requests_total
+            result = "stored" if new else "duplicate"
+            self.metrics.events_received.labels(event_type=delivery.type, result=result).inc()
+        if not delivery.deferred:
+            return None if new else Response(status_code=200)  # a replayed form does nothing
         if new:
-            self._start(event_id)
-        return Response(status_code=200)
+            self._start(delivery.key, prompt=delivery.kind != "event")
+        return Response(status_code=200)  # the rule: ack empty, answer with respond()
 
-    def _start(self, event_id: str, tries: int = 0) -> None:
-        task = asyncio.get_running_loop().create_task(self.process(event_id, tries=tries))
+    def _start(self, event_id: str, tries: int = 0, *, prompt: bool = False) -> None:
+        work = self.process(event_id, tries=tries, prompt=prompt)
+        task = asyncio.get_running_loop().create_task(work)
         self.running.add(task)
         task.add_done_callback(self.running.discard)
 
@@ -128,10 +207,13 @@ class EventInbox:
         self.waiting.add(task)
         task.add_done_callback(self.waiting.discard)
 
-    async def process(self, event_id: str, *, tries: int = 0) -> bool:
-        """Process one stored event if no one else is; True once it is done."""
+    async def process(self, event_id: str, *, tries: int = 0, prompt: bool = False) -> bool:
+        """Process one stored delivery if no one else is; True once it is done. Someone waits
+        for a `prompt` one (a command, a button); an event first lets a burst's acks pass."""
         with logs.context(request="event", event_id=event_id):  # every line logged names it
-            async with self.lane:
+            if not prompt:
+                await self._after_acks()
+            async with self.prompt_lane if prompt else self.lane:
                 try:
                     return await self._process(event_id, tries)
                 except Exception:
@@ -171,10 +253,22 @@ class EventInbox:
             self._again(event_id, attempts)
         return outcome.failure is None
 
+    async def _after_acks(self) -> None:
+        """Wait while requests are arriving (until QUIET_SECONDS pass without one), at most
+        MAX_DEFER_SECONDS: during a burst the acks go first, the work after."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + MAX_DEFER_SECONDS
+        for _ in itertools.count():
+            quiet_for = loop.time() - self.last_arrival
+            if (not self.arriving and quiet_for >= QUIET_SECONDS) or loop.time() >= deadline:
+                return
+            await asyncio.sleep(QUIET_SECONDS)
+
     async def _dispatch(self, event_id: str, body: str) -> str | None:
-        """Run the event's listeners; why they failed, or None."""
+        """Run the delivery's listeners; why they failed, or None."""
+        kind = "application/json" if body.startswith("{") else "application/x-www-form-urlencoded"
         try:
-            request = AsyncBoltRequest(body=body, headers={"content-type": ["application/json"]})
+            request = AsyncBoltRequest(body=body, headers={"content-type": [kind]})
             answer = await self.bolt.async_dispatch(request)
         except Exception as error:
             logger.exception("event %s failed", event_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import socket
 from collections.abc import Callable
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # How often half-made declarations and stale cards are looked for (the first look is at start-up).
 RECONCILE_EVERY_SECONDS = 5.0
+# Allocations between two collections of the youngest objects (Python's default is 700).
+GC_YOUNG_THRESHOLD = 10_000
 
 
 async def migrate_only(settings: Settings) -> None:
@@ -52,6 +55,15 @@ async def _start(runtime: Runtime) -> asyncio.Task[int]:
     task = asyncio.get_running_loop().create_task(backfill_open_incidents(runtime.deps))
     task.add_done_callback(_log_backfill)
     return task
+
+
+def settle_memory() -> None:
+    """Once started: what was built so far (modules, the app) lives as long as the process, so
+    the collector stops walking it, and collects the young less often; a full collection of
+    everything took 33–70 ms, each one a pause in every ack."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
 
 
 def reconciling(runtime: Runtime) -> AbstractAsyncContextManager[None]:
@@ -88,7 +100,9 @@ async def serve_http(
             port=settings.port,
             log_level="info",
             log_config=None,  # uvicorn's lines go to the root logger, in LOG_FORMAT like ours
+            access_log=False,  # each request is logged once, by RequestTelemetry
         )
+        settle_memory()
         # Scheduled jobs (unless SCHEDULER_ENABLED=false), and the events left pending.
         async with scheduling(runtime.deps), runtime.inbox.retrying(), reconciling(runtime):
             await uvicorn.Server(config).serve()

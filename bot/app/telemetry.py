@@ -5,12 +5,10 @@ Slack request's type and IDs put in the log context of all it leads to, and `GET
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import time
 from collections import deque
-from urllib.parse import parse_qs
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
@@ -18,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import logs
+from bot.app.deliveries import read_delivery
 from bot.metrics import Metrics
 from bot.services.deps import Deps
 from models import inbox as inbox_rows
@@ -27,41 +26,6 @@ logger = logging.getLogger(__name__)
 
 SLACK_PATH = "/slack/events"
 KINDS_BY_PATH = {"/healthz": "health", "/readyz": "ready", "/metrics": "metrics"}
-
-
-def slack_request(content_type: str, body: bytes) -> tuple[str, dict[str, str]]:
-    """What a POST to /slack/events is (event, command, interaction or other), and what the
-    log lines it leads to should say of it: its type and its IDs, never what was typed."""
-    try:
-        if "json" in content_type:
-            envelope = json.loads(body)
-            if not isinstance(envelope, dict) or envelope.get("type") != "event_callback":
-                return "other", {}
-            event = envelope.get("event")
-            event = event if isinstance(event, dict) else {}
-            return "event", {
-                "request": "event",
-                "event_id": str(envelope.get("event_id", ""))[:64],
-                "event_type": str(event.get("type", ""))[:64],
-            }
-        form = parse_qs(body.decode("utf-8", "replace"))
-        if "command" in form:
-            return "command", {
-                "request": "command",
-                "command": form["command"][0][:64],
-                "trigger_id": form.get("trigger_id", [""])[0][:128],
-            }
-        if "payload" in form:
-            payload = json.loads(form["payload"][0])
-            if isinstance(payload, dict):
-                return "interaction", {
-                    "request": "interaction",
-                    "interaction": str(payload.get("type", ""))[:64],
-                    "trigger_id": str(payload.get("trigger_id", ""))[:128],
-                }
-    except ValueError:  # not JSON, not a form: Bolt refuses it
-        pass
-    return "other", {}
 
 
 class RequestTelemetry:
@@ -84,7 +48,9 @@ class RequestTelemetry:
         if path == SLACK_PATH:
             received, receive = await _buffered(receive)
             content_type = Request(scope).headers.get("content-type", "")
-            kind, known = slack_request(content_type, received)
+            delivery = read_delivery(content_type, received)
+            scope.setdefault("state", {})["delivery"] = delivery  # read once: the inbox too
+            kind, known = delivery.kind, delivery.fields
         status = 500  # unless the app answers: Starlette's error middleware says 500
 
         async def sending(message: Message) -> None:
