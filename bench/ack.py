@@ -87,7 +87,8 @@ class Burst:
 
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
-    cpu: float = 0.0
+    cpu: float = 0.0  # everything the burst caused, the work after the acks included
+    ack_cpu: float = 0.0  # while the burst was being acknowledged
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Totals:
     requests: int = 0
     latencies: list[float] = field(default_factory=list)
     cpu: float = 0.0
+    ack_cpu: float = 0.0
     not_ok: int = 0
 
     def add(self, burst: Burst) -> None:
@@ -104,6 +106,7 @@ class Totals:
         self.requests += len(burst.latencies)
         self.latencies += burst.latencies
         self.cpu += burst.cpu
+        self.ack_cpu += burst.ack_cpu
         self.not_ok += sum(n for status, n in burst.statuses.items() if status != 200)
 
 
@@ -299,6 +302,7 @@ async def run(args: argparse.Namespace) -> int:
                         answered = len(emu.ephemerals)
                         before = cpu_seconds(pid)
                         burst = await load.fire(workdir, path, make, args.burst, args.concurrency)
+                        burst.ack_cpu = cpu_seconds(pid) - before
                         if target == "bot":
                             await work_done(client, url, emu, kind, answered + args.burst)
                         burst.cpu = cpu_seconds(pid) - before
@@ -329,13 +333,14 @@ def report(args: argparse.Namespace, totals: dict[tuple[str, str], Totals]) -> s
     lines.append(row("requests (not 200)", lambda t: f"{t.requests} ({t.not_ok})"))
     lines.append(row("ack p50", lambda t: f"{percentile(t.latencies, 0.5) * 1000:.1f} ms"))
     lines.append(row("ack p99", lambda t: f"{percentile(t.latencies, 0.99) * 1000:.1f} ms"))
-    lines.append(row("CPU per request", lambda t: f"{t.cpu / t.requests * 1000:.2f} ms"))
+    lines.append(row("CPU per request, acks", lambda t: f"{t.ack_cpu / t.requests * 1000:.2f} ms"))
+    lines.append(row("CPU per request, all", lambda t: f"{t.cpu / t.requests * 1000:.2f} ms"))
     targets = {"event": EVENT_P99_RATIO, "command": COMMAND_P99_RATIO}
     said = [f"{names[k]} {_p99(totals, k):.2f}× (target ≤ {targets[k]}×)" for k in args.kinds]
     lines += ["", "bot/bare ack p99: " + ", ".join(said)]
     if "event" in args.kinds:
         bot = totals[("bot", "event")]
-        lines[-1] += f"; CPU per event {bot.cpu / bot.requests * 1000:.2f} ms "
+        lines[-1] += f"; CPU per event acked {bot.ack_cpu / bot.requests * 1000:.2f} ms "
         lines[-1] += f"(target ≤ {EVENT_CPU_MS} ms)"
     return "\n".join(lines)
 
@@ -363,9 +368,14 @@ def main(argv: list[str] | None = None) -> int:
         requests = json.loads(Path(burst_file).read_text())
         asyncio.run(fire_burst(url, requests, int(concurrency)))
         return 0
-    if args.serve:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve_child())
+    if args.serve:  # on the event loop `python -m bot serve` runs on
+        from bot.app.cli import fast_loop
+
+        with (
+            contextlib.suppress(KeyboardInterrupt),
+            asyncio.Runner(loop_factory=fast_loop()) as loop,
+        ):
+            loop.run(serve_child())
         return 0
     return asyncio.run(run(args))
 

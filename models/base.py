@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -49,9 +49,12 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def dialect_insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+def dialect_insert(
+    session: AsyncSession | AsyncConnection, model: type[Base]
+) -> postgresql.Insert | sqlite.Insert:
     """The dialect's INSERT, which knows ON CONFLICT (PostgreSQL and SQLite alike)."""
-    dialect = session.get_bind().dialect.name
+    bind = session.get_bind() if isinstance(session, AsyncSession) else session
+    dialect = bind.dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
     if dialect == "sqlite":

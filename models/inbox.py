@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, dialect_insert
@@ -65,13 +65,15 @@ class Arrival:
     done: bool = False  # answered in the ack already: kept only so a replay has no effect
 
 
-async def store_many(*, session: AsyncSession, arrivals: list[Arrival], now: datetime) -> set[str]:
+async def store_many(
+    *, connection: AsyncConnection, arrivals: list[Arrival], now: datetime
+) -> set[str]:
     """Keep deliveries in one statement; returns the keys that were new (not a retry or a
     replay of one stored before)."""
     rows = {a.event_id: a for a in reversed(arrivals)}  # one row per key: the first
     if not rows:
         return set()
-    insert = dialect_insert(session, InboxEvent).values(
+    insert = dialect_insert(connection, InboxEvent).values(
         [
             {
                 "event_id": a.event_id,
@@ -87,7 +89,7 @@ async def store_many(*, session: AsyncSession, arrivals: list[Arrival], now: dat
     statement = insert.on_conflict_do_nothing(index_elements=["event_id"]).returning(
         InboxEvent.event_id
     )
-    return set((await session.execute(statement)).scalars())
+    return set((await connection.execute(statement)).scalars())
 
 
 async def claim(

@@ -48,6 +48,8 @@ LANE = 8
 # An event waits while requests keep arriving (a burst), this long without one, at most so long.
 QUIET_SECONDS = 0.02
 MAX_DEFER_SECONDS = 2.0
+# A command or a button waits less: someone is looking, and a trigger_id lasts 3 s.
+PROMPT_DEFER_SECONDS = 0.5
 DATABASE_DOWN = (
     "The incident bot can't reach its database right now, so nothing was done. "
     "Try again in a minute; if it goes on, tell whoever runs the bot."
@@ -85,9 +87,10 @@ class StoreBatch:
                 await asyncio.sleep(0)  # the rest of this loop tick's arrivals join in
                 batch, self.waiting = self.waiting, []
                 try:
-                    async with self.sessions().begin() as session:
+                    # A bare connection: no ORM unit of work for a single INSERT.
+                    async with self.sessions().kw["bind"].begin() as connection:
                         new = await inbox.store_many(
-                            session=session,
+                            connection=connection,
                             arrivals=[arrival for arrival, _ in batch],
                             now=self.clock.now(),
                         )
@@ -208,11 +211,13 @@ class EventInbox:
         task.add_done_callback(self.waiting.discard)
 
     async def process(self, event_id: str, *, tries: int = 0, prompt: bool = False) -> bool:
-        """Process one stored delivery if no one else is; True once it is done. Someone waits
-        for a `prompt` one (a command, a button); an event first lets a burst's acks pass."""
+        """Process one stored delivery if no one else is; True once it is done. A burst's acks
+        pass first, for a shorter while when someone waits for it (a `prompt` command, a button)."""
         with logs.context(request="event", event_id=event_id):  # every line logged names it
-            if not prompt:
-                await self._after_acks()
+            if prompt:  # in the order they came, unless acks are being written right now
+                await self._after_acks(PROMPT_DEFER_SECONDS, quiet=0.0)
+            else:
+                await self._after_acks(MAX_DEFER_SECONDS, quiet=QUIET_SECONDS)
             async with self.prompt_lane if prompt else self.lane:
                 try:
                     return await self._process(event_id, tries)
@@ -253,14 +258,14 @@ class EventInbox:
             self._again(event_id, attempts)
         return outcome.failure is None
 
-    async def _after_acks(self) -> None:
-        """Wait while requests are arriving (until QUIET_SECONDS pass without one), at most
-        MAX_DEFER_SECONDS: during a burst the acks go first, the work after."""
+    async def _after_acks(self, at_most: float, *, quiet: float) -> None:
+        """Wait while requests are arriving (until `quiet` seconds pass without one), at most
+        `at_most` seconds: during a burst the acks go first, the work after."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + MAX_DEFER_SECONDS
+        deadline = loop.time() + at_most
         for _ in itertools.count():
             quiet_for = loop.time() - self.last_arrival
-            if (not self.arriving and quiet_for >= QUIET_SECONDS) or loop.time() >= deadline:
+            if (not self.arriving and quiet_for >= quiet) or loop.time() >= deadline:
                 return
             await asyncio.sleep(QUIET_SECONDS)
 
