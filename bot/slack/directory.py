@@ -113,16 +113,19 @@ class Directory:
             found.update(page)
         return found
 
-    async def channel_named(self, name: str) -> dict[str, Any] | None:
-        """The channel (public, or private with the bot in it) called `name`, if there is one."""
-        listing = self.pages(
+    def _channel_pages(self) -> AsyncIterator[list[Any]]:
+        """The workspace's channels the bot can see (public, and private it is in), by page."""
+        return self.pages(
             "conversations.list",
             "channels",
             types="public_channel,private_channel",
             exclude_archived=True,
             limit=1000,
         )
-        async for page in listing:
+
+    async def channel_named(self, name: str) -> dict[str, Any] | None:
+        """The channel (public, or private with the bot in it) called `name`, if there is one."""
+        async for page in self._channel_pages():
             for found in page:
                 if found.get("name") == name:
                     return dict(found)
@@ -134,14 +137,7 @@ class Directory:
             return channel
         name = channel[1:]
         if name not in self._channel_ids:
-            listing = self.pages(
-                "conversations.list",
-                "channels",
-                types="public_channel,private_channel",
-                exclude_archived=True,
-                limit=1000,
-            )
-            async for page in listing:
+            async for page in self._channel_pages():
                 self._channel_ids.update({found["name"]: found["id"] for found in page})
                 if name in self._channel_ids:
                     break  # no need to read the rest of the workspace
