@@ -10,7 +10,7 @@ a card or announcement already posted is found rather than posted twice.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -248,7 +248,9 @@ class SetUp:
             f"announced it in {announce_to}", announcement_channel_id=where, announcement_ts=ts
         )
 
-    async def _posted_before(self, channel: str, matches: Any) -> str | None:
+    async def _posted_before(
+        self, channel: str, matches: Callable[[dict[str, Any]], bool]
+    ) -> str | None:
         """The ts of the bot's own message in `channel` since the declaration that `matches`."""
         me = await self.deps.slack.bot_user()
         since = f"{self.incident.declared_at.timestamp() - 1:.6f}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from bot.app.inbox import DATABASE_DOWN
 from bot.commands.help import SUBCOMMANDS
 from emulator import SlackEmulator
 from emulator.interactions import slash_form
+from models.database import make_engine, make_sessions
 from tests.conftest import RunningBot
-from tests.helpers import declare
+from tests.helpers import declare, ephemeral_for
 
 
 async def test_every_subcommand_is_acked_empty_and_answered_through_its_response_url(
@@ -54,3 +56,20 @@ def _seen(emu: SlackEmulator) -> int:
     """Everything anyone could see: private answers, messages anywhere, forms opened."""
     messages = sum(len(c.messages) for c in emu.channels.values())
     return len(emu.ephemerals) + messages + len(emu.views)
+
+
+async def test_a_command_the_database_cannot_take_is_told_so_and_does_nothing(
+    bot: RunningBot, emu: SlackEmulator
+) -> None:
+    inbox = bot.runtime.inbox
+    working, down = inbox.sessions, make_engine("postgresql+asyncpg://postgres@127.0.0.1:9/none")
+    inbox.sessions = make_sessions(down)  # the database refuses connections
+    try:
+        ack = await emu.slash_command("/incident", "sev1 payments down")
+    finally:
+        inbox.sessions = working
+        await down.dispose()
+
+    assert ack.status_code == 200
+    assert (await ephemeral_for(emu)).text == DATABASE_DOWN
+    assert emu.calls_to("conversations.create") == []
