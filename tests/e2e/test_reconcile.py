@@ -25,6 +25,8 @@ async def test_a_card_left_behind_by_a_crash_is_redrawn(
 ) -> None:
     channel = await declare(emu)
     await in_channel(emu, channel, "mitigated rolled back")
+    # The command is processed after its ack: wait until it is drawn.
+    await emu.wait_for(lambda: "*Status*\nMitigated" in block_text(card_of(channel).blocks))
     deps = bot.runtime.deps
     # What a crash after the commit and before the redraw leaves: the row a step ahead.
     async with deps.sessions.begin() as session:
