@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_bolt.response import BoltResponse
 
 from bot.errors import SlackRefusal, UserFacingError
 from bot.services.deps import Deps
@@ -23,9 +24,16 @@ def explain(error: Exception) -> str:
 
 
 async def handle_error(
-    error: Exception, body: dict[str, Any], respond: AsyncRespond | None, deps: Deps | None
+    error: Exception,
+    body: dict[str, Any],
+    respond: AsyncRespond | None,
+    deps: Deps | None,
+    response: BoltResponse | None = None,
 ) -> None:
-    """Tell the person who asked; log what they cannot fix."""
+    """Tell the person who asked; log what they cannot fix. A domain error is the request's
+    answer, so it is done (Bolt would say 500, and the inbox would run it and answer again)."""
+    if isinstance(error, UserFacingError) and response is not None:
+        response.status = 200
     if not isinstance(error, UserFacingError):
         logger.error("listener failed: %s", body.get("type") or body.get("command"), exc_info=error)
     user = (body.get("user") or {}).get("id") or body.get("user_id")

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from bot.commands.dispatch import list_action_items, run_in_channel
 from bot.commands.help import help_text
 from bot.commands.parse import parse_incident_command
+from bot.domain.limits import RESPONSE_URL_USES
 from bot.domain.requests import Declare, ListActionItems, ListIncidents, OpenDeclareForm, ShowHelp
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.listing import incident_list
@@ -16,8 +17,8 @@ from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
 from bot.services.listing import visible_open_incidents
 
-# Slack takes 5 answers through one response_url.
-RESPONSES = 4
+# One answer through the response_url is kept for "…and more".
+RESPONSES = RESPONSE_URL_USES - 1
 HOME_HINT = "your own items; narrow the list with `mine` or `overdue`"
 
 
@@ -55,7 +56,12 @@ async def handle_incident_command(
             await respond(declared_message(incident))
         case _:
             answer = await run_in_channel(
-                deps, request, channel_id=channel, user=user, trigger_id=command.get("trigger_id")
+                deps,
+                request,
+                channel_id=channel,
+                user=user,
+                trigger_id=command.get("trigger_id"),
+                response_url=command.get("response_url"),
             )
             if answer:
                 await respond(answer)

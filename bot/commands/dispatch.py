@@ -51,6 +51,7 @@ async def run_in_channel(
     channel_id: str,
     user: str,
     trigger_id: str | None = None,
+    response_url: str | None = None,
 ) -> str | None:
     """Act on the channel's incident; returns a private answer for the person, if any."""
     match request:
@@ -74,7 +75,9 @@ async def run_in_channel(
             entry = await add_note(deps, channel_id=channel_id, text=text, at=at, by=user)
             return f"Noted on the timeline at {clock_time(entry.occurred_at, deps.zone)}."
         case ShowTimeline(export=export):
-            await show_timeline(deps, channel_id=channel_id, user=user, export=export)
+            return await show_timeline(
+                deps, channel_id=channel_id, user=user, export=export, response_url=response_url
+            )
         case CreateActionItem():
             view = await add_action_item(deps, channel_id=channel_id, request=request, by=user)
             return f"Added {deps.settings.item_prefix}-{view.item.id}."

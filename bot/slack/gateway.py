@@ -133,11 +133,13 @@ class SlackGateway(Directory):
             if refusal.error != "already_pinned":
                 raise
 
-    async def respond(self, response_url: str, text: str) -> None:
+    async def respond(
+        self, response_url: str, text: str, blocks: list[dict[str, Any]] | None = None
+    ) -> None:
         """Answer the person privately through a response_url."""
         retries = counted_retries(self.metrics, lambda _url: "response_url")
         webhook = AsyncWebhookClient(response_url, retry_handlers=retries)
-        response = await webhook.send(text=text, response_type="ephemeral")
+        response = await webhook.send(text=text, blocks=blocks, response_type="ephemeral")
         if response.status_code != 200:
             raise SlackRefusal("response_url", f"http_{response.status_code}")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from sqlalchemy import select
+
 from bot.app.inbox import DATABASE_DOWN
 from bot.commands.help import SUBCOMMANDS
 from emulator import SlackEmulator
 from emulator.interactions import slash_form
 from models.database import make_engine, make_sessions
+from models.inbox import InboxEvent
 from tests.conftest import RunningBot
 from tests.helpers import declare, ephemeral_for
 
@@ -73,3 +76,19 @@ async def test_a_command_the_database_cannot_take_is_told_so_and_does_nothing(
     assert ack.status_code == 200
     assert (await ephemeral_for(emu)).text == DATABASE_DOWN
     assert emu.calls_to("conversations.create") == []
+
+
+async def test_a_command_answered_with_a_domain_error_is_done_and_not_run_again(
+    bot: RunningBot, emu: SlackEmulator
+) -> None:
+    general = emu.channel_by_name("general")
+    assert general is not None
+    await emu.slash_command("/incident", "resolve all good", channel=general.id)
+    answer = await ephemeral_for(emu)
+    await bot.runtime.inbox.drain()
+
+    assert "inside an incident's channel" in answer.text
+    async with bot.runtime.deps.sessions() as session:
+        [row] = (await session.execute(select(InboxEvent))).scalars().all()
+    assert (row.done_at is not None, row.last_error, row.attempts) == (True, None, 1)
+    assert len(emu.ephemerals) == 1

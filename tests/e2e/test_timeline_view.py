@@ -53,6 +53,22 @@ async def test_a_600_entry_timeline_arrives_whole_in_as_many_private_messages_as
     assert len(channel.messages) == before  # private: nothing posted in the channel
 
 
+async def test_someone_who_has_not_joined_the_channel_reads_it_through_the_response_url(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu)
+    await in_channel(emu, channel, "note 14:01 first alert fired")
+    await ephemeral_for(emu)
+    assert "U0BOB" not in channel.members  # looking at a public channel without joining it
+
+    await in_channel(emu, channel, "timeline", user="U0BOB")
+
+    page = await ephemeral_for(emu, "U0BOB")
+    assert page.source == "response_url"
+    assert "first alert fired" in block_text(page.blocks)
+    assert [c for c in emu.calls_to("chat.postEphemeral") if c.response.get("ok")] == []
+
+
 async def test_the_timeline_export_uploads_markdown_in_the_channel(
     emu: SlackEmulator, bot: RunningBot
 ) -> None:
