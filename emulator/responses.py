@@ -48,7 +48,7 @@ def apply_response(
         emu.violation(f"{source}: no text and no blocks")
         return "no_text"
     if len(text) > MESSAGE_TEXT_LIMIT:
-        emu.violation(f"{source}: text longer than {MESSAGE_TEXT_LIMIT}")
+        emu.violation(f"{source}: text longer than {MESSAGE_TEXT_LIMIT}: {text[:120]!r}")
         return "msg_too_long"
     if payload.get("replace_original") and original is not None:
         original.text, original.blocks = text, blocks or None

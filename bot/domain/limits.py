@@ -6,6 +6,8 @@ from __future__ import annotations
 MAX_INCIDENT_TITLE = 150
 # An action item's title: one line of a list, with its ID, owner and dates beside it.
 MAX_ITEM_TITLE = 300
+# A message's text: Slack refuses more (msg_too_long).
+MAX_MESSAGE_TEXT = 40_000
 # Answers through one response_url: Slack takes 5 in 30 minutes.
 RESPONSE_URL_USES = 5
 # An update or a note: a section holds 3000 characters, with room for who posted it.

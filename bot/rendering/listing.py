@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.limits import MAX_MESSAGE_TEXT
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.domain.policy import Policy
 from bot.domain.roles import ROLE_NAMES, Role
@@ -27,6 +28,7 @@ from bot.slack.ids import BlockId
 from models import Incident
 
 MAX_HOME_ROWS = 25
+MAX_LIST_ROWS = 100  # past this a list is not read; the rest is counted
 MAX_HOME_ITEMS = 10
 
 
@@ -46,8 +48,15 @@ def incident_list(incidents: list[Incident], now: datetime, policy: Policy) -> s
     """The answer to `/incident list`."""
     if not incidents:
         return "No open incidents. 🎉"
-    lines = [f"• {incident_line(i, now, policy)}" for i in incidents]
-    return f"*Open incidents ({len(incidents)})*\n" + "\n".join(lines)
+    text = f"*Open incidents ({len(incidents)})*"
+    for shown, incident in enumerate(incidents):
+        line = f"\n• {incident_line(incident, now, policy)}"
+        rest = len(incidents) - shown
+        more = f"\n…and {rest} older, not shown here."
+        if shown == MAX_LIST_ROWS or len(text) + len(line) + len(more) > MAX_MESSAGE_TEXT:
+            return text + more
+        text += line
+    return text
 
 
 def home_view(

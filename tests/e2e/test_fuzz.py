@@ -26,7 +26,11 @@ SEED = 20261202
 AT_ONCE = 50  # Slack delivers a busy channel's commands concurrently
 
 # The first words people type: every subcommand, near misses, other cases and nothing at all.
-HEADS = sorted({s.form.removeprefix("/incident").split()[0] for s in SUBCOMMANDS} - {"[<title>]"})
+HEADS = sorted(
+    {s.form.removeprefix("/incident").split()[0] for s in SUBCOMMANDS}
+    - {"[<title>]", "sev1|sev2|sev3"}
+    | {"sev1", "sev2", "sev3"}
+)
 NEAR_MISSES = ["sev", "sev0", "sev4", "sev-1", "SEV1", "Sev 2", "resolv", "rôle", "actions", "pm"]
 # Argument pieces, as Slack sends them: a typed "<" arrives as "&lt;", a picked mention as <@U…|…>.
 PIECES = [
