@@ -32,10 +32,10 @@ async def handle_error(
 ) -> None:
     """Tell the person who asked; log what they cannot fix. A domain error is the request's
     answer, so it is done (Bolt would say 500, and the inbox would run it and answer again)."""
-    if isinstance(error, UserFacingError) and response is not None:
-        response.status = 200
     if not isinstance(error, UserFacingError):
         logger.error("listener failed: %s", body.get("type") or body.get("command"), exc_info=error)
+    elif response is not None:
+        response.status = 200
     user = (body.get("user") or {}).get("id") or body.get("user_id")
     if respond is not None and body.get("response_url"):
         await respond(explain(error), response_type="ephemeral", replace_original=False)
