@@ -37,7 +37,8 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bench.common import fresh_database
 from emulator import SlackEmulator
@@ -75,8 +76,14 @@ async def serve_child() -> None:
 
     settings = load_settings()
 
-    def with_bare(app: Starlette) -> Starlette:
-        return Starlette(routes=[bare_endpoint(SIGNING_SECRET), Mount("/", app)])
+    bare = Starlette(routes=[bare_endpoint(SIGNING_SECRET)])
+
+    def with_bare(app: Starlette) -> ASGIApp:
+        async def either(scope: Scope, receive: Receive, send: Send) -> None:
+            # Each request goes through one Starlette app, the bare one or the bot's.
+            await (bare if scope.get("path") == "/bare" else app)(scope, receive, send)
+
+        return either
 
     await server.serve_http(settings, wrap=with_bare)
 

@@ -13,9 +13,11 @@ once per `trigger_id`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
-from collections.abc import Callable, Coroutine
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,7 +26,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -60,15 +62,61 @@ BACKOFF_SECONDS = 1.0
 REWRITE_EVERY_SECONDS = (0.25, 0.5, 1.0, 2.0)
 
 
+class WriterGate:
+    """SQLite lets one writer in at a time and makes the others sleep and poll for the lock,
+    up to 100 ms a try, so under a burst an ack could wait a second for a claim to commit. The
+    inbox's own writes take turns here instead, handed over at once, the acks' stores first.
+    (PostgreSQL locks rows, so there they go straight in.)"""
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.stores: deque[asyncio.Future[None]] = deque()
+        self.others: deque[asyncio.Future[None]] = deque()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, engine: AsyncEngine, *, store: bool = False) -> AsyncIterator[None]:
+        """Wait for this process's turn to write, where the database needs it."""
+        if engine.dialect.name != "sqlite":
+            yield
+            return
+        if self.busy:
+            handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            (self.stores if store else self.others).append(handed)
+            try:
+                await handed
+            except asyncio.CancelledError:
+                if handed.done() and not handed.cancelled():
+                    self._hand_over()  # it was our turn: pass it on
+                raise
+        self.busy = True
+        try:
+            yield
+        finally:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        for queue in (self.stores, self.others):
+            while queue:
+                handed = queue.popleft()
+                if not handed.done():
+                    handed.set_result(None)  # still busy: the turn is theirs now
+                    return
+        self.busy = False
+
+
 class StoreBatch:
     """Deliveries arriving together are written together: each store waits for the one
     transaction that keeps everything that arrived by the time the previous one ended."""
 
     def __init__(
-        self, sessions: Callable[[], async_sessionmaker[AsyncSession]], clock: Clock
+        self,
+        sessions: Callable[[], async_sessionmaker[AsyncSession]],
+        clock: Clock,
+        writer: WriterGate,
     ) -> None:
         self.sessions = sessions  # asked each time: the inbox's, whatever it is then
         self.clock = clock
+        self.writer = writer
         self.waiting: list[tuple[inbox.Arrival, asyncio.Future[bool]]] = []
         self.writing: asyncio.Task[None] | None = None
 
@@ -88,7 +136,8 @@ class StoreBatch:
                 batch, self.waiting = self.waiting, []
                 try:
                     # A bare connection: no ORM unit of work for a single INSERT.
-                    async with self.sessions().kw["bind"].begin() as connection:
+                    engine = self.sessions().kw["bind"]
+                    async with self.writer.turn(engine, store=True), engine.begin() as connection:
                         new = await inbox.store_many(
                             connection=connection,
                             arrivals=[arrival for arrival, _ in batch],
@@ -138,10 +187,12 @@ class EventInbox:
     # Requests being acknowledged now, and when the last one arrived (the loop's clock).
     arriving: int = 0
     last_arrival: float = 0.0
+    calm: asyncio.Future[None] | None = None  # settled once no request has come for a while
+    writer: WriterGate = field(default_factory=WriterGate)
     batch: StoreBatch = field(init=False)
 
     def __post_init__(self) -> None:
-        self.batch = StoreBatch(lambda: self.sessions, self.clock)
+        self.batch = StoreBatch(lambda: self.sessions, self.clock, self.writer)
 
     # Attempts to come (a backoff, an outcome waiting for the database): dropped at a stop,
     # as the store still has the event pending.
@@ -214,10 +265,7 @@ class EventInbox:
         """Process one stored delivery if no one else is; True once it is done. A burst's acks
         pass first, for a shorter while when someone waits for it (a `prompt` command, a button)."""
         with logs.context(request="event", event_id=event_id):  # every line logged names it
-            if prompt:  # in the order they came, unless acks are being written right now
-                await self._after_acks(PROMPT_DEFER_SECONDS, quiet=0.0)
-            else:
-                await self._after_acks(MAX_DEFER_SECONDS, quiet=QUIET_SECONDS)
+            await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
             async with self.prompt_lane if prompt else self.lane:
                 try:
                     return await self._process(event_id, tries)
@@ -227,7 +275,7 @@ class EventInbox:
 
     async def _process(self, event_id: str, tries: int) -> bool:
         try:
-            async with self.sessions.begin() as session:
+            async with self._writing() as session:
                 event = await inbox.claim(
                     session=session,
                     event_id=event_id,
@@ -258,16 +306,34 @@ class EventInbox:
             self._again(event_id, attempts)
         return outcome.failure is None
 
-    async def _after_acks(self, at_most: float, *, quiet: float) -> None:
-        """Wait while requests are arriving (until `quiet` seconds pass without one), at most
-        `at_most` seconds: during a burst the acks go first, the work after."""
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A transaction of the inbox's own, in its turn to write."""
+        async with self.writer.turn(self.sessions.kw["bind"]), self.sessions.begin() as session:
+            yield session
+
+    async def _after_acks(self, at_most: float) -> None:
+        """Wait while requests are arriving (until QUIET_SECONDS pass without one), at most
+        `at_most` seconds: during a burst the acks go first, the work after. One watcher looks
+        at the clock for all the work waiting."""
+        if self.calm is None or self.calm.done():
+            self.calm = asyncio.get_running_loop().create_future()
+            self._wait(self._watch_for_calm(self.calm))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(at_most):
+                await asyncio.shield(self.calm)
+
+    async def _watch_for_calm(self, calm: asyncio.Future[None]) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + at_most
-        for _ in itertools.count():
-            quiet_for = loop.time() - self.last_arrival
-            if (not self.arriving and quiet_for >= quiet) or loop.time() >= deadline:
-                return
-            await asyncio.sleep(QUIET_SECONDS)
+        try:
+            for _ in itertools.count():  # a clock to watch, not an event to wait for
+                quiet_for = loop.time() - self.last_arrival
+                if quiet_for >= QUIET_SECONDS and not self.arriving:
+                    break
+                await asyncio.sleep(max(QUIET_SECONDS - quiet_for, QUIET_SECONDS / 4))
+        finally:  # stopped too (a drain): nothing waits for a watcher that is gone
+            if not calm.done():
+                calm.set_result(None)
 
     async def _dispatch(self, event_id: str, body: str) -> str | None:
         """Run the delivery's listeners; why they failed, or None."""
@@ -284,7 +350,7 @@ class EventInbox:
         """Mark the event done, or give its claim up for a later attempt; False when the
         database could not take it."""
         try:
-            async with self.sessions.begin() as session:
+            async with self._writing() as session:
                 if outcome.failure is None:
                     now = self.clock.now()
                     await inbox.mark_done(session=session, event_id=outcome.event_id, now=now)

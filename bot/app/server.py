@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import uvicorn
 from slack_bolt.adapter.socket_mode.websockets import AsyncSocketModeHandler
 from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from bot.app.factory import Runtime, asgi_app, build_runtime
 from bot.app.loops import repeating
@@ -86,7 +87,7 @@ def _log_backfill(task: asyncio.Task[int]) -> None:
 
 
 async def serve_http(
-    settings: Settings, *, wrap: Callable[[Starlette], Starlette] | None = None
+    settings: Settings, *, wrap: Callable[[Starlette], ASGIApp] | None = None
 ) -> None:
     """Migrate, then serve Slack's requests on 0.0.0.0:$PORT until stopped (`wrap` puts the
     app inside another, as the ack benchmark does)."""
