@@ -73,8 +73,8 @@ async def store_many(
     rows = {a.event_id: a for a in reversed(arrivals)}  # one row per key: the first
     if not rows:
         return set()
-    # One statement for every batch (compiled once, cached), its rows as parameters: building
-    # a multi-row VALUES clause per batch cost more than the INSERT itself.
+    # The rows go as parameters of one INSERT (SQLAlchemy's "insertmanyvalues"): building a
+    # multi-row VALUES clause from them cost more than the INSERT itself.
     table = InboxEvent.__table__
     statement = (
         dialect_insert(connection, InboxEvent)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
     or_,
     select,
     text,
@@ -82,6 +83,12 @@ class Incident(Base):
     # `drawn_revision`. Behind means a crash came between the commit and the redraw.
     revision: Mapped[int] = mapped_column(Integer, default=0)
     drawn_revision: Mapped[int] = mapped_column(Integer, default=0)
+    # What a committed change promised to do after it (resolve the pages, announce the
+    # resolution, bring a new role holder in), each {"id", "step", "args", "since", "by", "at"}
+    # until done: a crash in between leaves it here for reconciling to keep.
+    follow_ups: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
 
     timeline: Mapped[list[TimelineEntry]] = relationship(
         back_populates="incident", order_by="TimelineEntry.occurred_at", lazy="raise"
@@ -295,3 +302,50 @@ async def mark_drawn(*, session: AsyncSession, number: int, revision: int) -> No
         .where(Incident.id == number, Incident.drawn_revision < revision)
         .values(drawn_revision=revision)
     )
+
+
+def promise(incident: Incident, *, step: str, args: dict[str, Any], by: str, at: datetime) -> str:
+    """Record, in the change's transaction, a follow-up to do once it is committed; its ID."""
+    promise_id = f"{incident.revision + 1}.{len(incident.follow_ups) + 1}"
+    entry = {
+        "id": promise_id,
+        "step": step,
+        "args": args,
+        "since": at.isoformat(),  # when it was promised: what was done after may be this
+        "by": by,  # who is doing it, since when
+        "at": at.isoformat(),
+    }
+    incident.follow_ups = [*incident.follow_ups, entry]  # a new list: JSON is saved when set
+    return promise_id
+
+
+async def keep_promise(*, session: AsyncSession, number: int, promise_id: str) -> None:
+    """Forget a follow-up: it has been done."""
+    incident = await lock(session=session, number=number)
+    if incident is not None:
+        incident.follow_ups = [p for p in incident.follow_ups if p["id"] != promise_id]
+
+
+async def take_over_promise(
+    *, session: AsyncSession, number: int, promise_id: str, by: str, at: datetime
+) -> dict[str, Any] | None:
+    """Claim a follow-up for `by` (reconciling), unless it is done; the follow-up."""
+    incident = await lock(session=session, number=number)
+    if incident is None:
+        return None
+    for entry in incident.follow_ups:
+        if entry["id"] == promise_id:
+            taken = {**entry, "by": by, "at": at.isoformat()}
+            incident.follow_ups = [taken if p is entry else p for p in incident.follow_ups]
+            return taken
+    return None
+
+
+async def with_promises(*, session: AsyncSession) -> list[tuple[int, list[dict[str, Any]]]]:
+    """Incidents with follow-ups not done yet, and those follow-ups."""
+    result = await session.execute(
+        select(Incident.id, Incident.follow_ups)
+        .where(func.json_array_length(Incident.follow_ups) > 0)
+        .order_by(Incident.id)
+    )
+    return [(number, list(follow_ups)) for number, follow_ups in result.all()]

@@ -59,3 +59,12 @@ class RoleChange:
     role: Role
     user: str
     previous: str | None
+
+    def as_data(self) -> dict[str, str | None]:
+        """As JSON can keep it."""
+        return {"role": self.role.value, "user": self.user, "previous": self.previous}
+
+    @classmethod
+    def from_data(cls, data: dict[str, str | None]) -> RoleChange:
+        """Back from `as_data`."""
+        return cls(role=Role(str(data["role"])), user=str(data["user"]), previous=data["previous"])

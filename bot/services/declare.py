@@ -23,7 +23,7 @@ from bot.errors import SlackRefusal
 from bot.rendering.declare import setup_repaired
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
-from bot.services.incidents import channel_of
+from bot.services.incidents import channel_of, posted_since
 from bot.services.paging import page
 from bot.slack.ids import ActionId, BlockId
 from models import Incident, timeline
@@ -252,18 +252,7 @@ class SetUp:
         self, channel: str, matches: Callable[[dict[str, Any]], bool]
     ) -> str | None:
         """The ts of the bot's own message in `channel` since the declaration that `matches`."""
-        me = await self.deps.slack.bot_user()
-        since = f"{self.incident.declared_at.timestamp() - 1:.6f}"
-        try:
-            messages = await self.deps.slack.history(channel, oldest=since)
-        except SlackRefusal as refusal:
-            if refusal.error == "not_in_channel":
-                return None  # the bot joins to post there, so it has posted nothing
-            raise
-        for message in messages:
-            if message.get("user") == me and matches(message):
-                return str(message["ts"])
-        return None
+        return await posted_since(self.deps, channel, self.incident.declared_at, matches)
 
     async def _page(self) -> None:
         incident = self.incident

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,15 @@ NOT_AN_INCIDENT_CHANNEL = (
 )
 
 FollowUp = Callable[[Incident], Awaitable[Any]]
+
+
+class Promised(StrEnum):
+    """Follow-ups kept even when the process dies after the change is committed: each is
+    recorded with the change, forgotten once done, and reconciling does what is left."""
+
+    RESOLVE_PAGES = "resolve_pages"
+    ANNOUNCE_RESOLUTION = "announce_resolution"
+    BRING_IN = "bring_in"
 
 
 def channel_of(incident: Incident) -> str:
@@ -63,6 +73,7 @@ async def incident_in(deps: Deps, channel_id: str) -> Incident:
 class Change:
     """A change being made to an incident: what to record, and what to tell Slack after."""
 
+    deps: Deps
     incident: Incident
     at: datetime
     by: str
@@ -77,6 +88,56 @@ class Change:
     def then(self, step: FollowUp) -> None:
         """Once committed, also do this in Slack (given the incident as committed)."""
         self.after.append(step)
+
+    def promise(self, step: Promised, run: FollowUp, **args: Any) -> None:
+        """Like `then`, and recorded with the change (with `args`, enough to do it again), so
+        that it is done even if this process dies before it is."""
+        promise_id = incident_rows.promise(
+            self.incident, step=step.value, args=args, by=self.deps.claimant, at=self.at
+        )
+        self.after.append(keeping(self.deps, self.incident.id, promise_id, run))
+
+
+def keeping(deps: Deps, number: int, promise_id: str, run: FollowUp) -> FollowUp:
+    """A promised follow-up, forgotten once done (Slack's refusal is said, so done too)."""
+
+    async def kept() -> None:
+        async with deps.sessions.begin() as session:
+            await incident_rows.keep_promise(session=session, number=number, promise_id=promise_id)
+
+    async def step(incident: Incident) -> None:
+        try:
+            await run(incident)
+        except SlackRefusal:
+            await kept()
+            raise
+        await kept()
+
+    return step
+
+
+async def posted_since(
+    deps: Deps,
+    channel: str,
+    since: datetime,
+    matches: Callable[[dict[str, Any]], bool],
+    *,
+    thread_ts: str | None = None,
+) -> str | None:
+    """The ts of the bot's own message in `channel` (or a thread) since `since` that
+    `matches`: what a process that died may have posted already."""
+    me = await deps.slack.bot_user()
+    oldest = f"{since.timestamp() - 1:.6f}"
+    try:
+        messages = await deps.slack.history(channel, thread_ts=thread_ts, oldest=oldest)
+    except SlackRefusal as refusal:
+        if refusal.error == "not_in_channel":
+            return None  # the bot joins to post there, so it has posted nothing
+        raise
+    for message in messages:
+        if message.get("user") == me and matches(message):
+            return str(message["ts"])
+    return None
 
 
 @asynccontextmanager
@@ -95,7 +156,8 @@ async def incident_change(deps: Deps, channel_id: str, *, by: str) -> AsyncItera
             if incident is None:
                 raise UserFacingError(NOT_AN_INCIDENT_CHANNEL)
             logs.bind(incident=incident.id)  # the request's log lines name it from here on
-            change = Change(incident=incident, at=deps.clock.now(), by=by, session=session)
+            now = deps.clock.now()
+            change = Change(deps=deps, incident=incident, at=now, by=by, session=session)
             yield change
             incident.revision += 1  # Slack is behind until `settle` has drawn it
             for kind, text, data in change.entries:

@@ -8,7 +8,7 @@ from bot.domain.times import parse_local_time
 from bot.errors import UserFacingError
 from bot.rendering.updates import severity_notice, status_notice, time_notice
 from bot.services.deps import Deps
-from bot.services.incidents import incident_change, post_notice
+from bot.services.incidents import Promised, incident_change, post_notice
 from bot.services.paging import page, resolve_pages
 from bot.services.postmortems import start_if_required
 from bot.services.updates import announce_resolution
@@ -28,8 +28,14 @@ async def change_status(deps: Deps, *, channel_id: str, status: Status, note: st
         if status is Status.RESOLVED:
             incident.resolved_at = now
             change.record("resolved", note, **{"from": previous.value, "to": status.value})
-            change.then(lambda i: resolve_pages(deps, i))  # stop the paging first
-            change.then(lambda i: announce_resolution(deps, i, summary=note, by=by))
+            # Stop the paging first. Both are kept across a crash (reconcile finishes them).
+            change.promise(Promised.RESOLVE_PAGES, lambda i: resolve_pages(deps, i))
+            change.promise(
+                Promised.ANNOUNCE_RESOLUTION,
+                lambda i: announce_resolution(deps, i, summary=note, by=by),
+                summary=note,
+                by=by,
+            )
             await start_if_required(deps, change)
         else:
             change.record("status_changed", note, **{"from": previous.value, "to": status.value})

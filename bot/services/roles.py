@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.roles import ROLE_NAMES, Role, RoleChange
 from bot.errors import SlackRefusal, UserFacingError
 from bot.rendering.roles import duties_message, role_notice
 from bot.services.deps import Deps
-from bot.services.incidents import attempt, channel_of, incident_change
+from bot.services.incidents import (
+    Promised,
+    attempt,
+    channel_of,
+    incident_change,
+    posted_since,
+)
 from models import Incident
 from models import incidents as incident_rows
 
@@ -33,8 +41,13 @@ async def assign_roles(
                 changes.append(RoleChange(role=role, user=user, previous=previous))
                 kind = "role_handover" if previous else "role_assigned"
                 change.record(kind, role=role.value, user=user, previous=previous)
-            if changes:
-                change.then(lambda i: _bring_in(deps, i, changes, by))
+            if changes:  # kept across a crash: reconcile brings them in
+                change.promise(
+                    Promised.BRING_IN,
+                    lambda i: bring_in(deps, i, changes, by),
+                    changes=[c.as_data() for c in changes],
+                    by=by,
+                )
     except IntegrityError:
         raise UserFacingError(
             "Someone changed the roles at the same moment; look at `/incident roles` and try again."
@@ -42,13 +55,24 @@ async def assign_roles(
     return changes
 
 
-async def _bring_in(deps: Deps, incident: Incident, changes: list[RoleChange], by: str) -> None:
-    """Invite the new holders, say so in the channel, and DM each their duties."""
+async def bring_in(
+    deps: Deps,
+    incident: Incident,
+    changes: list[RoleChange],
+    by: str,
+    *,
+    since: datetime | None = None,
+) -> None:
+    """Invite the new holders, say so in the channel, and DM each their duties (resuming
+    what a process that died began `since`: once said in the channel, only the invitation)."""
     channel = channel_of(incident)
     await deps.slack.invite(channel, sorted({c.user for c in changes}))
+    notice = role_notice(changes, by)
+    if since and await posted_since(deps, channel, since, lambda m: m.get("text") == notice):
+        return
     refusals = await attempt(
         [
-            deps.slack.post(channel, text=role_notice(changes, by)),
+            deps.slack.post(channel, text=notice),
             *(deps.slack.post(c.user, text=duties_message(incident, c.role)) for c in changes),
         ]
     )

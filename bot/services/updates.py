@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.rendering.updates import resolution_summary, status_update
 from bot.services.deps import Deps
-from bot.services.incidents import channel_of, incident_change
+from bot.services.incidents import channel_of, incident_change, posted_since
+from bot.slack.ids import BlockId
 from models import Incident
 
 
@@ -22,21 +23,43 @@ async def post_update(deps: Deps, *, channel_id: str, text: str, by: str) -> Non
         )
 
 
-async def announce_resolution(deps: Deps, incident: Incident, *, summary: str, by: str) -> None:
-    """Say it's resolved and how long it took, in both places."""
+async def announce_resolution(
+    deps: Deps, incident: Incident, *, summary: str, by: str, resuming: bool = False
+) -> None:
+    """Say it's resolved and how long it took, in both places (`resuming` what a process that
+    died began: where it was said already, it is not said again)."""
     blocks = resolution_summary(incident, summary, by, deps.zone)
-    await _post_both(deps, incident, f"Incident #{incident.id} resolved", blocks)
+    text = f"Incident #{incident.id} resolved"
+    if not resuming:
+        await _post_both(deps, incident, text, blocks)
+        return
+    assert incident.resolved_at is not None
+    since = incident.resolved_at
+    channel = channel_of(incident)
+    if not await posted_since(deps, channel, since, _is_resolution):
+        await deps.slack.post(channel, text=text, blocks=blocks)
+    thread = _announcement_thread(incident)
+    if thread and not await posted_since(
+        deps, thread[0], since, _is_resolution, thread_ts=thread[1]
+    ):
+        await deps.slack.post(thread[0], text=text, blocks=blocks, thread_ts=thread[1])
+
+
+def _is_resolution(message: dict[str, Any]) -> bool:
+    return any(b.get("block_id") == BlockId.RESOLUTION for b in message.get("blocks") or [])
 
 
 async def _post_both(
     deps: Deps, incident: Incident, text: str, blocks: list[dict[str, Any]]
 ) -> None:
-    channel = channel_of(incident)
-    await deps.slack.post(channel, text=text, blocks=blocks)
+    await deps.slack.post(channel_of(incident), text=text, blocks=blocks)
+    thread = _announcement_thread(incident)
+    if thread:
+        await deps.slack.post(thread[0], text=text, blocks=blocks, thread_ts=thread[1])
+
+
+def _announcement_thread(incident: Incident) -> tuple[str, str] | None:
+    """Where updates go besides the channel: the announcement's thread (not for private ones)."""
     if not incident.is_private and incident.announcement_channel_id and incident.announcement_ts:
-        await deps.slack.post(
-            incident.announcement_channel_id,
-            text=text,
-            blocks=blocks,
-            thread_ts=incident.announcement_ts,
-        )
+        return incident.announcement_channel_id, incident.announcement_ts
+    return None
