@@ -1,8 +1,8 @@
 """How heavy is the bot's acknowledgement? The bot against a bare endpoint that only checks
 Slack's signature and answers 200, on the same server in the same run.
 
-    python -m bench.ack [--database sqlite|postgresql] [--rounds 3] [--burst 300]
-                        [--concurrency 50]
+    python -m bench.ack [--database sqlite|postgresql] [--rounds 3] [--warmup 1]
+                        [--burst 300] [--concurrency 50]
 
 The bot runs as `python -m bot serve` would (same uvicorn set-up, inbox on, scheduler and
 reconciling running), in a child process that also serves the bare endpoint at POST /bare.
@@ -10,7 +10,9 @@ Each round fires a burst of signed requests at each target: Events API deliverie
 (`reaction_added`, each its own event_id) and slash commands (`/incident help`, answered
 through its response_url). For the bot a burst ends when every event is processed and every
 command answered, so the CPU counted is all the work the requests caused, after the ack too.
-Prints p50/p99 ack latency and CPU time per request (the child's user+system time).
+Prints p50/p99 ack latency and CPU time per request (the child's user+system time). A warm-up
+round goes first for both targets (new connections, SQLAlchemy's statement caches) and is not
+counted.
 PostgreSQL is taken from TEST_DATABASE_URL; its public schema is dropped.
 """
 
@@ -301,7 +303,8 @@ async def run(args: argparse.Namespace) -> int:
         load = Load(emu, url)
         totals = {(t, k): Totals() for t in ("bare", "bot") for k in args.kinds}
         async with httpx.AsyncClient(timeout=30) as client:
-            for _ in range(args.rounds):
+            for number in range(args.warmup + args.rounds):
+                warming_up = number < args.warmup  # first connections, caches: not counted
                 for kind, make in (("event", load.event), ("command", load.command)):
                     if kind not in args.kinds:
                         continue
@@ -313,7 +316,8 @@ async def run(args: argparse.Namespace) -> int:
                         if target == "bot":
                             await work_done(client, url, emu, kind, answered + args.burst)
                         burst.cpu = cpu_seconds(pid) - before
-                        totals[(target, kind)].add(burst)
+                        if not warming_up:
+                            totals[(target, kind)].add(burst)
                         await asyncio.sleep(0.5)  # let the child go quiet between bursts
     print(report(args, totals))
     failed = any(t.not_ok for t in totals.values()) or bool(emu.violations)
@@ -362,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ack", description=__doc__)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="rounds fired first, not counted")
     parser.add_argument("--burst", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument(

@@ -73,6 +73,7 @@ class Runtime:
     async def close(self) -> None:
         """Finish the events in hand, then release the database and the outbound HTTP client."""
         await self.inbox.drain()
+        await self.inbox.batch.close()
         await self.http.aclose()
         await self.engine.dispose()
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import itertools
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
+from contextvars import Context
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -119,6 +121,7 @@ class StoreBatch:
         self.writer = writer
         self.waiting: list[tuple[inbox.Arrival, asyncio.Future[bool]]] = []
         self.writing: asyncio.Task[None] | None = None
+        self.sqlite: dict[AsyncEngine, inbox.SqliteStore] = {}
 
     async def store(self, arrival: inbox.Arrival) -> bool:
         """Keep a delivery; False when its key was kept before. Raises when the database
@@ -135,14 +138,7 @@ class StoreBatch:
                 await asyncio.sleep(0)  # the rest of this loop tick's arrivals join in
                 batch, self.waiting = self.waiting, []
                 try:
-                    # A bare connection: no ORM unit of work for a single INSERT.
-                    engine = self.sessions().kw["bind"]
-                    async with self.writer.turn(engine, store=True), engine.begin() as connection:
-                        new = await inbox.store_many(
-                            connection=connection,
-                            arrivals=[arrival for arrival, _ in batch],
-                            now=self.clock.now(),
-                        )
+                    new = await self._store([arrival for arrival, _ in batch])
                 except Exception as error:
                     for _, stored in batch:
                         if not stored.done():
@@ -155,6 +151,25 @@ class StoreBatch:
                         stored.set_result(first)
         finally:
             self.writing = None
+
+    async def _store(self, arrivals: list[inbox.Arrival]) -> set[str]:
+        engine = self.sessions().kw["bind"]
+        async with self.writer.turn(engine, store=True):
+            if inbox.SqliteStore.fits(engine):
+                if engine not in self.sqlite:
+                    self.sqlite[engine] = inbox.SqliteStore(engine)
+                return await self.sqlite[engine].store_many(arrivals=arrivals, now=self.clock.now())
+            # A bare connection: no ORM unit of work for a single INSERT.
+            async with engine.begin() as connection:
+                return await inbox.store_many(
+                    connection=connection, arrivals=arrivals, now=self.clock.now()
+                )
+
+    async def close(self) -> None:
+        """Release what the stores hold (SQLite's thread and connection)."""
+        for store in self.sqlite.values():
+            await store.close()
+        self.sqlite.clear()
 
 
 @dataclass(frozen=True)
@@ -183,7 +198,11 @@ class EventInbox:
     lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
     # Commands and buttons someone is waiting on go through a lane of their own.
     prompt_lane: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(LANE))
-    running: set[asyncio.Task[bool]] = field(default_factory=set)
+    running: set[asyncio.Task[Any]] = field(default_factory=set)
+    # Deliveries acked and waiting for their burst to end (commands and buttons: prompt), each
+    # with the log context of its request, and the task that releases each queue.
+    deferred: dict[bool, list[tuple[str, Context]]] = field(default_factory=dict)
+    releasing: dict[bool, asyncio.Task[None]] = field(default_factory=dict)
     # Requests being acknowledged now, and when the last one arrived (the loop's clock).
     arriving: int = 0
     last_arrival: float = 0.0
@@ -247,25 +266,60 @@ class EventInbox:
         if not delivery.deferred:
             return None if new else Response(status_code=200)  # a replayed form does nothing
         if new:
-            self._start(delivery.key, prompt=delivery.kind != "event")
+            self._defer(delivery.key, prompt=delivery.kind != "event")
         return Response(status_code=200)  # the rule: ack empty, answer with respond()
 
-    def _start(self, event_id: str, tries: int = 0, *, prompt: bool = False) -> None:
-        work = self.process(event_id, tries=tries, prompt=prompt)
-        task = asyncio.get_running_loop().create_task(work)
+    def _defer(self, event_id: str, *, prompt: bool) -> None:
+        """Process it once the burst it came in is over: until then it only joins a queue
+        (with its log context), so the acks have the loop to themselves."""
+        queue = self.deferred.setdefault(prompt, [])
+        queue.append((event_id, contextvars.copy_context()))
+        if prompt not in self.releasing:
+            releasing = self._release(prompt, queue)
+            loop = asyncio.get_running_loop()
+            self.releasing[prompt] = self._track(loop.create_task(releasing, context=Context()))
+
+    async def _release(self, prompt: bool, queue: list[tuple[str, Context]]) -> None:
+        try:
+            while queue:
+                await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
+                released, queue[:] = list(queue), []
+                for event_id, context in released:
+                    self._start(event_id, prompt=prompt, waited=True, context=context)
+        finally:
+            del self.releasing[prompt]
+
+    def _start(
+        self,
+        event_id: str,
+        tries: int = 0,
+        *,
+        prompt: bool = False,
+        waited: bool = False,
+        context: Context | None = None,
+    ) -> None:
+        work = self.process(event_id, tries=tries, prompt=prompt, waited=waited)
+        self._track(asyncio.get_running_loop().create_task(work, context=context))
+
+    def _track(self, task: asyncio.Task[Any]) -> asyncio.Task[Any]:
         self.running.add(task)
         task.add_done_callback(self.running.discard)
+        return task
 
     def _wait(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
         self.waiting.add(task)
         task.add_done_callback(self.waiting.discard)
 
-    async def process(self, event_id: str, *, tries: int = 0, prompt: bool = False) -> bool:
+    async def process(
+        self, event_id: str, *, tries: int = 0, prompt: bool = False, waited: bool = False
+    ) -> bool:
         """Process one stored delivery if no one else is; True once it is done. A burst's acks
-        pass first, for a shorter while when someone waits for it (a `prompt` command, a button)."""
+        pass first (unless it `waited` already), for a shorter while when someone waits for it
+        (a `prompt` command, a button)."""
         with logs.context(request="event", event_id=event_id):  # every line logged names it
-            await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
+            if not waited:
+                await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
             async with self.prompt_lane if prompt else self.lane:
                 try:
                     return await self._process(event_id, tries)
