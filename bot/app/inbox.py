@@ -121,7 +121,8 @@ class StoreBatch:
         self.writer = writer
         self.waiting: list[tuple[inbox.Arrival, asyncio.Future[bool]]] = []
         self.writing: asyncio.Task[None] | None = None
-        self.sqlite: dict[AsyncEngine, inbox.SqliteStore] = {}
+        # Each database's store of its own (a connection, on SQLite a thread too).
+        self.dedicated: dict[AsyncEngine, inbox.SqliteStore | inbox.PostgresStore | None] = {}
 
     async def store(self, arrival: inbox.Arrival) -> bool:
         """Keep a delivery; False when its key was kept before. Raises when the database
@@ -155,10 +156,10 @@ class StoreBatch:
     async def _store(self, arrivals: list[inbox.Arrival]) -> set[str]:
         engine = self.sessions().kw["bind"]
         async with self.writer.turn(engine, store=True):
-            if inbox.SqliteStore.fits(engine):
-                if engine not in self.sqlite:
-                    self.sqlite[engine] = inbox.SqliteStore(engine)
-                return await self.sqlite[engine].store_many(arrivals=arrivals, now=self.clock.now())
+            if engine not in self.dedicated:
+                self.dedicated[engine] = inbox.dedicated_store(engine)
+            if (store := self.dedicated[engine]) is not None:
+                return await store.store_many(arrivals=arrivals, now=self.clock.now())
             # A bare connection: no ORM unit of work for a single INSERT.
             async with engine.begin() as connection:
                 return await inbox.store_many(
@@ -166,10 +167,11 @@ class StoreBatch:
                 )
 
     async def close(self) -> None:
-        """Release what the stores hold (SQLite's thread and connection)."""
-        for store in self.sqlite.values():
-            await store.close()
-        self.sqlite.clear()
+        """Release what the stores hold (connections, SQLite's thread)."""
+        for store in self.dedicated.values():
+            if store is not None:
+                await store.close()
+        self.dedicated.clear()
 
 
 @dataclass(frozen=True)
