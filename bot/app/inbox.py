@@ -5,7 +5,8 @@ store by Bolt and marked done; retried when processing fails.
 A request is either stored or not acknowledged: when the database cannot take an event, Slack
 gets a 503 and delivers it again. Slack's retries (`X-Slack-Retry-Num`) and replays of one key
 are stored once and processed once. The ack is light: the stores of one loop tick are written
-in one transaction, and the work runs after the ack (events wait while a burst is arriving).
+in one statement, through a connection of the inbox's own, and the work runs after the ack
+(what is acked during a burst waits in a queue until it is over).
 Forms whose errors go in the acknowledgement (view submissions) are answered by Bolt itself,
 once per `trigger_id`.
 """
