@@ -23,6 +23,8 @@ class Delivery:
     # Acked empty at once and processed from the inbox; otherwise Bolt answers in the ack.
     deferred: bool = False
     fields: dict[str, str] = field(default_factory=dict)
+    # Where it was typed or clicked (a channel): what someone does in one place is done in order.
+    place: str = ""
 
 
 def read_delivery(content_type: str, body: bytes) -> Delivery:
@@ -55,7 +57,8 @@ def _command(form: dict[str, list[str]]) -> Delivery:
     trigger = form.get("trigger_id", [""])[0][:128]
     fields = {"request": "command", "command": command, "trigger_id": trigger}
     key = f"trigger:{trigger}"[:64] if trigger else None
-    return Delivery("command", key, command, deferred=key is not None, fields=fields)
+    place = form.get("channel_id", [""])[0][:32]
+    return Delivery("command", key, command, deferred=key is not None, fields=fields, place=place)
 
 
 def _interaction(payload: object) -> Delivery:
@@ -66,4 +69,7 @@ def _interaction(payload: object) -> Delivery:
     fields = {"request": "interaction", "interaction": kind, "trigger_id": trigger}
     key = f"trigger:{trigger}"[:64] if trigger else None
     deferred = key is not None and kind not in ANSWERED_IN_ACK
-    return Delivery("interaction", key, kind, deferred=deferred, fields=fields)
+    channel = payload.get("channel") if isinstance(payload.get("channel"), dict) else {}
+    user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
+    place = str((channel or {}).get("id") or (user or {}).get("id") or "")[:32]
+    return Delivery("interaction", key, kind, deferred=deferred, fields=fields, place=place)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import itertools
 import logging
 from collections import deque
@@ -204,8 +205,10 @@ class EventInbox:
     running: set[asyncio.Task[Any]] = field(default_factory=set)
     # Deliveries acked and waiting for their burst to end (commands and buttons: prompt), each
     # with the log context of its request, and the task that releases each queue.
-    deferred: dict[bool, list[tuple[str, Context]]] = field(default_factory=dict)
+    deferred: dict[bool, list[tuple[str, Context, str]]] = field(default_factory=dict)
     releasing: dict[bool, asyncio.Task[None]] = field(default_factory=dict)
+    # The latest command or click started in each place (channel), for the next to follow.
+    last_in_place: dict[str, asyncio.Task[Any]] = field(default_factory=dict)
     # Requests being acknowledged now, and when the last one arrived (the loop's clock).
     arriving: int = 0
     last_arrival: float = 0.0
@@ -269,28 +272,40 @@ class EventInbox:
         if not delivery.deferred:
             return None if new else Response(status_code=200)  # a replayed form does nothing
         if new:
-            self._defer(delivery.key, prompt=delivery.kind != "event")
+            self._defer(delivery.key, prompt=delivery.kind != "event", place=delivery.place)
         return Response(status_code=200)  # the rule: ack empty, answer with respond()
 
-    def _defer(self, event_id: str, *, prompt: bool) -> None:
+    def _defer(self, event_id: str, *, prompt: bool, place: str = "") -> None:
         """Process it once the burst it came in is over: until then it only joins a queue
         (with its log context), so the acks have the loop to themselves."""
         queue = self.deferred.setdefault(prompt, [])
-        queue.append((event_id, contextvars.copy_context()))
+        queue.append((event_id, contextvars.copy_context(), place))
         if prompt not in self.releasing:
             releasing = self._release(prompt, queue)
             loop = asyncio.get_running_loop()
             self.releasing[prompt] = self._track(loop.create_task(releasing, context=Context()))
 
-    async def _release(self, prompt: bool, queue: list[tuple[str, Context]]) -> None:
+    async def _release(self, prompt: bool, queue: list[tuple[str, Context, str]]) -> None:
+        """Start what waited; commands and clicks of one place each after the one before it
+        (`/incident action A` then `action B` are INC-1 and INC-2)."""
         try:
             while queue:
                 await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
                 released, queue[:] = list(queue), []
-                for event_id, context in released:
-                    self._start(event_id, prompt=prompt, waited=True, context=context)
+                for event_id, context, place in released:
+                    after = self.last_in_place.get(place) if place else None
+                    task = self._start(
+                        event_id, prompt=prompt, waited=True, after=after, context=context
+                    )
+                    if place:
+                        self.last_in_place[place] = task
+                        task.add_done_callback(functools.partial(self._forget, place))
         finally:
             del self.releasing[prompt]
+
+    def _forget(self, place: str, task: asyncio.Task[Any]) -> None:
+        if self.last_in_place.get(place) is task:
+            del self.last_in_place[place]
 
     def _start(
         self,
@@ -299,10 +314,11 @@ class EventInbox:
         *,
         prompt: bool = False,
         waited: bool = False,
+        after: asyncio.Task[Any] | None = None,
         context: Context | None = None,
-    ) -> None:
-        work = self.process(event_id, tries=tries, prompt=prompt, waited=waited)
-        self._track(asyncio.get_running_loop().create_task(work, context=context))
+    ) -> asyncio.Task[Any]:
+        work = self.process(event_id, tries=tries, prompt=prompt, waited=waited, after=after)
+        return self._track(asyncio.get_running_loop().create_task(work, context=context))
 
     def _track(self, task: asyncio.Task[Any]) -> asyncio.Task[Any]:
         self.running.add(task)
@@ -315,14 +331,22 @@ class EventInbox:
         task.add_done_callback(self.waiting.discard)
 
     async def process(
-        self, event_id: str, *, tries: int = 0, prompt: bool = False, waited: bool = False
+        self,
+        event_id: str,
+        *,
+        tries: int = 0,
+        prompt: bool = False,
+        waited: bool = False,
+        after: asyncio.Task[Any] | None = None,
     ) -> bool:
         """Process one stored delivery if no one else is; True once it is done. A burst's acks
         pass first (unless it `waited` already), for a shorter while when someone waits for it
-        (a `prompt` command, a button)."""
+        (a `prompt` command, a button); then the delivery it comes `after`, if any."""
         with logs.context(request="event", event_id=event_id):  # every line logged names it
             if not waited:
                 await self._after_acks(PROMPT_DEFER_SECONDS if prompt else MAX_DEFER_SECONDS)
+            if after is not None:
+                await asyncio.wait([after])
             async with self.prompt_lane if prompt else self.lane:
                 try:
                     return await self._process(event_id, tries)
