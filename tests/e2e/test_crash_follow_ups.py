@@ -5,8 +5,6 @@ channel and the announcement's thread; a new role holder invited and told."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from emulator.pagerduty import FakePagerDuty
 from emulator.state import BOT_USER_ID
 from models import incidents
 from tests.conftest import bot_settings
+from tests.e2e.test_crash_recovery import KillPoint
 from tests.helpers import dm_texts, slash, until
 from tests.processes import BotProcess
 
@@ -46,15 +45,6 @@ def _resolutions(messages: list[Any]) -> int:
     )
 
 
-@dataclass(frozen=True)
-class KillPoint:
-    """Where the process dies: a Web API call held before (or after) Slack did it."""
-
-    method: str
-    done: bool
-    matches: Callable[[SlackEmulator, Args], bool]
-
-
 def _in_channel(emu: SlackEmulator, args: Args) -> bool:
     return _is_resolution(args) and "thread_ts" not in args
 
@@ -79,6 +69,16 @@ async def pagerduty() -> Any:
     """PagerDuty's Events API, served locally."""
     async with FakePagerDuty() as fake:
         yield fake
+
+
+async def _started(
+    emu: SlackEmulator, database_url: str, tmp_path: Path, pagerduty: FakePagerDuty
+) -> BotProcess:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(POLICY.replace("{url}", pagerduty.url))
+    bot = BotProcess(emu, database_url, tmp_path, INCIDENT_CONFIG=str(policy))
+    await bot.start()
+    return bot
 
 
 async def _declared(emu: SlackEmulator, bot: BotProcess, pagerduty: FakePagerDuty) -> Channel:
@@ -129,10 +129,7 @@ async def test_a_resolution_killed_before_its_follow_ups_are_done_is_finished_af
     kill_point: str,
 ) -> None:
     point = RESOLUTION_KILL_POINTS[kill_point]
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY.replace("{url}", pagerduty.url))
-    bot = BotProcess(emu, database_url, tmp_path, INCIDENT_CONFIG=str(policy))
-    await bot.start()
+    bot = await _started(emu, database_url, tmp_path, pagerduty)
     try:
         channel = await _declared(emu, bot, pagerduty)
         announcements = emu.channel_by_name("incidents")
@@ -167,10 +164,7 @@ async def test_a_resolution_killed_before_its_follow_ups_are_done_is_finished_af
 async def test_a_role_handover_killed_before_the_new_holder_is_invited_is_finished(
     emu: SlackEmulator, database_url: str, tmp_path: Path, pagerduty: FakePagerDuty
 ) -> None:
-    policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY.replace("{url}", pagerduty.url))
-    bot = BotProcess(emu, database_url, tmp_path, INCIDENT_CONFIG=str(policy))
-    await bot.start()
+    bot = await _started(emu, database_url, tmp_path, pagerduty)
     try:
         channel = await _declared(emu, bot, pagerduty)
         held = emu.faults.hold(
