@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
+    # A Backstage catalog-info.yaml whose Component documents are the services (with the policy's).
+    catalog_path: str | None = Field(default=None, alias="SERVICE_CATALOG")
     item_prefix: str = Field(default="INC", alias="ACTION_ITEM_PREFIX")
     review_channel: str | None = Field(default=None, alias="ACTION_REVIEW_CHANNEL")
     timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(

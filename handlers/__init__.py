@@ -13,6 +13,7 @@ from handlers import (
     events,
     incident_command,
     postmortem,
+    runbooks,
     timeline_events,
 )
 
@@ -28,6 +29,7 @@ def register(app: AsyncApp) -> None:
         announcement,
         events,
         timeline_events,
+        runbooks,
     )
     for module in (*modules, errors):
         module.register(app)

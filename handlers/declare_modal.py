@@ -31,16 +31,29 @@ async def handle_declare_submission(
     severity = values[BlockId.DECLARE_SEVERITY]["value"]["selected_option"]["value"]
     checked = values[BlockId.DECLARE_PRIVATE]["value"].get("selected_options") or []
     declarer = body["user"]["id"]
+    metadata = json.loads(view.get("private_metadata") or "{}")
     declaration = Declaration(
         severity=Severity(severity),
         title=title,
         declarer=declarer,
         description=values[BlockId.DECLARE_DESCRIPTION]["value"].get("value") or None,
         is_private=any(option["value"] == PRIVATE for option in checked),
+        services=picked_services(deps, values, title, prefilled=bool(metadata.get("prefilled"))),
     )
     incident = await declare_incident(deps, declaration)
-    metadata = json.loads(view.get("private_metadata") or "{}")
     await deps.slack.tell(declarer, declared_message(incident), metadata.get("response_url"))
+
+
+def picked_services(
+    deps: Deps, values: dict[str, Any], title: str, *, prefilled: bool
+) -> tuple[str, ...]:
+    """The services picked; a form opened without a title could not prefill the ones the
+    title typed in it names, so those are added."""
+    chosen = values.get(BlockId.DECLARE_SERVICES, {}).get("value", {})
+    picked = [option["value"] for option in chosen.get("selected_options") or []]
+    if not prefilled:
+        picked += deps.policy.catalog.named_in(title)
+    return tuple(dict.fromkeys(picked))
 
 
 def register(app: AsyncApp) -> None:

@@ -10,11 +10,19 @@ from bot.commands.dispatch import list_action_items, run_in_channel
 from bot.commands.help import help_text
 from bot.commands.parse import parse_incident_command
 from bot.domain.limits import RESPONSE_URL_USES
-from bot.domain.requests import Declare, ListActionItems, ListIncidents, OpenDeclareForm, ShowHelp
+from bot.domain.requests import (
+    Declare,
+    ListActionItems,
+    ListIncidents,
+    OpenDeclareForm,
+    ShowHelp,
+    ShowServices,
+)
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.listing import incident_list
 from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
+from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
 
 # One answer through the response_url is kept for "…and more".
@@ -32,6 +40,8 @@ async def handle_incident_command(
     match request:
         case ShowHelp():
             await respond(help_text())
+        case ShowServices():
+            await respond(show_catalog(deps))
         case ListActionItems():
             pages = await list_action_items(deps, request, channel_id=channel, user=user)
             for blocks in pages[:RESPONSES]:

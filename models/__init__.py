@@ -2,10 +2,12 @@
 
 from models.action_items import ActionItem
 from models.base import Base
+from models.impacted import ImpactedService
 from models.inbox import InboxEvent
 from models.incidents import Incident, RoleAssignment
 from models.ledger import Delivery, JobRun
 from models.postmortems import Postmortem
+from models.runbooks import Runbook
 from models.seen_messages import SeenMessage
 from models.timeline import TimelineEntry
 
@@ -13,11 +15,13 @@ __all__ = [
     "ActionItem",
     "Base",
     "Delivery",
+    "ImpactedService",
     "InboxEvent",
     "Incident",
     "JobRun",
     "Postmortem",
     "RoleAssignment",
+    "Runbook",
     "SeenMessage",
     "TimelineEntry",
 ]

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
+from models.impacted import ImpactedService
 
 if TYPE_CHECKING:
     from models.timeline import TimelineEntry
@@ -97,6 +98,18 @@ class Incident(Base):
         back_populates="incident", order_by="RoleAssignment.assigned_at", lazy="selectin"
     )
 
+    services: Mapped[list[ImpactedService]] = relationship(
+        back_populates="incident",
+        order_by="ImpactedService.added_at, ImpactedService.id",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def service_slugs(self) -> tuple[str, ...]:
+        """The catalog slugs of the services it impacts, in the order they were added."""
+        return tuple(s.service for s in self.services)
+
     @property
     def current_roles(self) -> dict[str, str]:
         """Role name -> user id of whoever holds it now."""
@@ -160,6 +173,7 @@ async def add(
         revision=0,
         drawn_revision=0,
         roles=[],
+        services=[],
     )
     incident.roles.append(
         RoleAssignment(

@@ -73,6 +73,19 @@ async def claim(
     return await _rowcount(session, takeover) == 1
 
 
+async def take_over_from(
+    *, session: AsyncSession, key: str, gone: str, by: str, now: datetime
+) -> bool:
+    """Take over an unsent claim held by `gone`, a process known to be dead; True for the one
+    caller that did."""
+    takeover = (
+        update(Delivery)
+        .where(Delivery.key == key, Delivery.sent_at.is_(None), Delivery.claimed_by == gone)
+        .values(claimed_at=now, claimed_by=by, attempts=Delivery.attempts + 1)
+    )
+    return await _rowcount(session, takeover) == 1
+
+
 async def mark_sent(*, session: AsyncSession, key: str, now: datetime) -> None:
     """Record that the message claimed under `key` was sent."""
     await session.execute(update(Delivery).where(Delivery.key == key).values(sent_at=now))

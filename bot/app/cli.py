@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(run_scheduler(settings))
             return 0
         settings.require(Mode(args.command))
-        load_policy(settings.config_path)  # a bad policy file stops start-up with one line
+        # A bad policy or catalog file stops start-up with one line.
+        load_policy(settings.config_path, settings.catalog_path)
     except SettingsError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2

@@ -82,7 +82,7 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, verify_requests: bool = True
 ) -> Runtime:
     """Wire a bot; nothing is connected until the first request or job."""
-    policy = load_policy(settings.config_path)
+    policy = load_policy(settings.config_path, settings.catalog_path)
     engine = make_engine(settings.database_url)
     metrics = Metrics()  # this runtime's series, counted by each part below, at GET /metrics
     client = make_client(

@@ -12,6 +12,7 @@ from bot.domain.requests import (
     AddNote,
     AssignRole,
     ChangeActionItem,
+    ChangeService,
     ChangeSeverity,
     ChangeStatus,
     CreateActionItem,
@@ -22,17 +23,19 @@ from bot.domain.requests import (
     Reopen,
     SetTime,
     ShowRoles,
+    ShowRunbooks,
     ShowTimeline,
 )
 from bot.domain.times import clock_time, local_time
 from bot.rendering.action_items import item_line, item_list
 from bot.rendering.roles import roles_list
-from bot.services import lifecycle, postmortems
+from bot.services import impact, lifecycle, postmortems
 from bot.services.action_items import add_action_item, change_action_item, items_for, today
 from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.notes import add_note
 from bot.services.roles import assign_roles
+from bot.services.runbooks import show_runbooks
 from bot.services.timeline import show_timeline
 from bot.services.updates import post_update
 
@@ -84,6 +87,12 @@ async def run_in_channel(
         case ChangeActionItem(number=number, verb=verb, arg=arg):
             view = await change_action_item(deps, number=number, verb=verb, arg=arg, by=user)
             return f"Updated: {item_line(view, deps.settings.item_prefix, today(deps))}"
+        case ChangeService(verb="add", name=name):
+            await impact.add_service(deps, channel_id=channel_id, name=name, by=user)
+        case ChangeService(verb="remove", name=name):
+            await impact.remove_service(deps, channel_id=channel_id, name=name, by=user)
+        case ShowRunbooks():
+            return await show_runbooks(deps, channel_id=channel_id)
         case PostmortemRequest():
             return await _postmortem(
                 deps, request, channel_id=channel_id, user=user, trigger_id=trigger_id

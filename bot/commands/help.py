@@ -104,6 +104,13 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "list action items (this incident's, or yours, overdue or open anywhere)",
         "/incident actions mine",
     ),
+    Subcommand("/incident services", "the service catalog", "/incident services"),
+    Subcommand(
+        "/incident service add|remove <service>",
+        "mark a service impacted (pages its on-call) or not",
+        "/incident service add payments",
+    ),
+    Subcommand("/incident runbook", "this incident's runbook checklists", "/incident runbook"),
     Subcommand("/incident help", "show this list", "/incident help"),
 )
 

@@ -11,6 +11,7 @@ from bot.domain.mrkdwn import escape_mrkdwn, typed_text, user_id
 from bot.domain.requests import (
     AddNote,
     AssignRole,
+    ChangeService,
     ChangeSeverity,
     ChangeStatus,
     Command,
@@ -23,6 +24,8 @@ from bot.domain.requests import (
     SetTime,
     ShowHelp,
     ShowRoles,
+    ShowRunbooks,
+    ShowServices,
     ShowTimeline,
 )
 from bot.domain.roles import parse_role
@@ -30,7 +33,7 @@ from bot.domain.severity import Severity, looks_like_severity, parse_severity
 from bot.domain.status import Status
 from bot.errors import UserFacingError
 
-NO_ARGUMENTS = ("list", "roles", "reopen")
+NO_ARGUMENTS = ("list", "roles", "reopen", "services", "runbook", "runbooks")
 
 
 def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
@@ -62,6 +65,12 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return ChangeStatus(Status.RESOLVED, _note(rest))
         case "reopen":
             return Reopen()
+        case "services":
+            return ShowServices()
+        case "service":
+            return _parse_service(args, _after_first_word(rest))
+        case "runbook" | "runbooks":
+            return ShowRunbooks()
         case "started" | "detected":
             if not rest:
                 raise UsageError(
@@ -156,6 +165,16 @@ def _parse_status(args: list[str], note: str) -> ChangeStatus:
             f"{_quoted(word)} is not a status. Use one of: {names}.", form="/incident status"
         )
     return ChangeStatus(Status(word), _note(note))
+
+
+def _parse_service(args: list[str], name: str) -> ChangeService:
+    verb = args[0].lower() if args else ""
+    if verb not in ("add", "remove") or not name.strip():
+        raise UsageError(
+            "Say `add` or `remove` and name the service, e.g. `/incident service add payments`.",
+            form="/incident service",
+        )
+    return ChangeService(verb=verb, name=name.strip())
 
 
 def _parse_postmortem(args: list[str], rest: str) -> PostmortemRequest:

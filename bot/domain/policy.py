@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.domain.catalog import Catalog, build_catalog, runbook_steps, service_from
 from bot.domain.severity import Severity
 from bot.settings import SettingsError
 
@@ -54,7 +56,11 @@ _LEVEL_KEYS = (
     "pagerduty_routing_key",
     "pagerduty_severity",
     "postmortem_due_business_days",
+    "page_services",
+    "runbook",
 )
+# Whether a severity pages the on-call of each impacted service (SEV3: next business day).
+_DEFAULT_PAGE_SERVICES = {Severity.SEV1: True, Severity.SEV2: True, Severity.SEV3: False}
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,15 @@ class SeverityPolicy:
     pagerduty_severity: str = "warning"
     # Business days after resolution the postmortem is due; None: no postmortem required.
     postmortem_due_business_days: int | None = None
+    # Whether the on-call of each impacted service is paged at this severity.
+    page_services: bool = False
+    # A checklist posted in the channel of every incident of this severity.
+    runbook: tuple[str, ...] = ()
+
+    @property
+    def pages_someone(self) -> bool:
+        """Whether declaring at this severity pages anyone by itself."""
+        return bool(self.page_usergroups or self.pagerduty_routing_key)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,8 @@ class Policy:
     pagerduty_events_url: str = DEFAULT_EVENTS_URL
     # Job name -> cron schedule (in INCIDENT_TIMEZONE), overriding the scheduler's defaults.
     schedules: dict[str, str] = field(default_factory=dict)
+    # The services that can be impacted (the policy's [services.*] or a Backstage catalog).
+    catalog: Catalog = field(default_factory=Catalog)
 
     def level(self, severity: Severity) -> SeverityPolicy:
         """Return the policy for one severity."""
@@ -98,6 +115,7 @@ def default_policy() -> Policy:
             update_every_minutes=_DEFAULT_CADENCE[severity],
             pagerduty_severity=_DEFAULT_PAGERDUTY_SEVERITY[severity],
             postmortem_due_business_days=_DEFAULT_POSTMORTEM_DUE[severity],
+            page_services=_DEFAULT_PAGE_SERVICES[severity],
         )
         for severity, (name, description, response) in _DEFAULT_MEANING.items()
     }
@@ -117,7 +135,7 @@ def read_policy(source: Path, content: bytes) -> Policy:
 
 def _merge(source: Path, document: dict[str, object]) -> Policy:
     policy = default_policy()
-    known = ["pagerduty", "schedules", *(severity.value for severity in Severity)]
+    known = ["pagerduty", "schedules", "services", *(severity.value for severity in Severity)]
     for table in document:
         if table not in known:
             expected = ", ".join(f"[{name}]" for name in known)
@@ -139,7 +157,25 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
         if not isinstance(cron, str) or not _CRON.match(cron.strip()):
             raise policy_error(source, f'schedules.{job} must be a cron line such as "0 10 * * *"')
         schedules[job] = cron.strip()
-    return Policy(levels=levels, pagerduty_events_url=events_url, schedules=schedules)
+    catalog = _services(source, _table(source, document, "services"))
+    return Policy(
+        levels=levels, pagerduty_events_url=events_url, schedules=schedules, catalog=catalog
+    )
+
+
+def _services(source: Path, tables: dict[str, object]) -> Catalog:
+    services = []
+    for slug, values in tables.items():
+        if not isinstance(values, dict):
+            raise policy_error(
+                source, f"services.{slug} must be a table, written [services.{slug}]"
+            )
+
+        def problem(key: str, what: str, slug: str = slug) -> SettingsError:
+            return policy_error(source, f"services.{slug}{'.' + key if key else ''} {what}")
+
+        services.append(service_from(slug, values, problem))
+    return build_catalog(services, lambda problem: policy_error(source, problem))
 
 
 def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object]) -> SeverityPolicy:
@@ -155,6 +191,12 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
             changes[key] = _cadence(source, where, value)
         elif key == "page_usergroups":
             changes[key] = _usergroups(source, where, value)
+        elif key == "page_services":
+            if not isinstance(value, bool):
+                raise policy_error(source, f"{where} must be true or false")
+            changes[key] = value
+        elif key == "runbook":
+            changes[key] = runbook_steps(value, _problem_at(source, where))
         elif key == "pagerduty_routing_key":
             if not isinstance(value, str) or not _ROUTING_KEY.match(value):
                 raise policy_error(
@@ -173,6 +215,13 @@ def _merge_level(source: Path, level: SeverityPolicy, values: dict[str, object])
             f"{table}.pagerduty_severity must be one of {', '.join(PAGERDUTY_SEVERITIES)}",
         )
     return replace(level, **changes)  # type: ignore[arg-type]
+
+
+def _problem_at(source: Path, where: str) -> Callable[[str, str], SettingsError]:
+    def problem(_key: str, what: str) -> SettingsError:
+        return policy_error(source, f"{where} {what}")
+
+    return problem
 
 
 def _cadence(source: Path, where: str, value: object) -> int | None:

@@ -127,6 +127,24 @@ class ListActionItems:
 
 
 @dataclass(frozen=True)
+class ShowServices:
+    """The service catalog."""
+
+
+@dataclass(frozen=True)
+class ChangeService:
+    """`verb` is add or remove; `name` the service's slug, name or alias, as typed."""
+
+    verb: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ShowRunbooks:
+    """The incident's runbook checklists and where each stands."""
+
+
+@dataclass(frozen=True)
 class PostUpdate:
     """A status update for the channel and the announcement thread."""
 
@@ -151,6 +169,9 @@ Command = (
     | CreateActionItem
     | ChangeActionItem
     | ListActionItems
+    | ShowServices
+    | ChangeService
+    | ShowRunbooks
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
@@ -166,4 +187,6 @@ InChannelCommand = (
     | PostmortemRequest
     | CreateActionItem
     | ChangeActionItem
+    | ChangeService
+    | ShowRunbooks
 )

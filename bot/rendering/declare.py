@@ -10,10 +10,12 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
+    StaticMultiSelectElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.domain.catalog import Catalog, Service
 from bot.domain.limits import MAX_INCIDENT_TITLE
 from bot.domain.policy import Policy
 from bot.domain.severity import Severity
@@ -22,6 +24,30 @@ from models import Incident
 
 MAX_DESCRIPTION = 2900
 PRIVATE = "private"
+MAX_OPTIONS = 100  # a select menu's limit
+
+
+def _service_option(service: Service) -> Option:
+    return Option(value=service.slug, label=service.name[:75])
+
+
+def _services_input(catalog: Catalog, title: str) -> InputBlock:
+    """An optional multi-select of services, prefilled with those the title names."""
+    services = list(catalog.services.values())[:MAX_OPTIONS]
+    named = set(catalog.named_in(title))
+    initial = [_service_option(s) for s in services if s.slug in named]
+    return InputBlock(
+        block_id=BlockId.DECLARE_SERVICES,
+        label="Impacted services",
+        optional=True,
+        hint="Their on-call is paged and their runbook posted.",
+        element=StaticMultiSelectElement(
+            action_id="value",
+            options=[_service_option(s) for s in services],
+            initial_options=initial or None,
+            placeholder="Pick the services that broke",
+        ),
+    )
 
 
 def _severity_option(severity: Severity, policy: Policy) -> Option:
@@ -45,7 +71,9 @@ def declare_modal(
         title="Declare an incident",
         submit="Declare",
         close="Cancel",
-        private_metadata=json.dumps({"response_url": response_url, "channel_id": channel_id}),
+        private_metadata=json.dumps(
+            {"response_url": response_url, "channel_id": channel_id, "prefilled": bool(title)}
+        ),
         blocks=[
             InputBlock(
                 block_id=BlockId.DECLARE_TITLE,
@@ -66,6 +94,7 @@ def declare_modal(
                     initial_option=_severity_option(severity, policy) if severity else None,
                 ),
             ),
+            *([_services_input(policy.catalog, title)] if policy.catalog else []),
             InputBlock(
                 block_id=BlockId.DECLARE_DESCRIPTION,
                 label="Description",

@@ -21,6 +21,7 @@ from bot.domain.roles import ROLE_NAMES, Role
 from bot.domain.severity import Severity
 from bot.domain.status import ENDED, NEXT_STEPS, Status
 from bot.domain.times import local_time
+from bot.rendering.services import service_names, services_field
 from bot.rendering.text import text_sections
 from bot.slack.ids import ActionId, BlockId
 from models import Incident
@@ -68,6 +69,11 @@ def incident_card(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[di
         ),
         MarkdownTextObject(text=f"*Status*\n{Status(incident.status).label}"),
         MarkdownTextObject(text=f"*Times*\n{_times(incident, zone)}"),
+        *(
+            [MarkdownTextObject(text=services_field(policy.catalog, incident.service_slugs))]
+            if policy.catalog or incident.service_slugs
+            else []
+        ),
         *(
             MarkdownTextObject(text=f"*{ROLE_NAMES[role]}*\n{_holder(incident, role)}")
             for role in Role
@@ -151,6 +157,8 @@ def announcement(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[dic
         f"Channel <#{incident.channel_id}> · Status *{Status(incident.status).label}* · "
         f"IC <@{commander}> · declared {local_time(incident.declared_at, zone)}"
     )
+    if incident.service_slugs:
+        text += f"\nServices: {service_names(policy.catalog, incident.service_slugs)}"
     blocks: list[Block] = [
         SectionBlock(block_id=BlockId.ANNOUNCEMENT, text=MarkdownTextObject(text=text))
     ]

@@ -17,7 +17,7 @@ from bot.domain.roles import ROLE_NAMES, Role
 from bot.domain.status import Status
 from bot.domain.times import duration, local_time
 from bot.rendering.timeline import Voice, describe
-from models import Incident, RoleAssignment, TimelineEntry
+from models import ImpactedService, Incident, RoleAssignment, TimelineEntry
 
 REDACTED = "[redacted]"
 SECRET_KEYS = frozenset({"routing_key"})
@@ -104,6 +104,7 @@ def _facts(incident: Incident, zone: ZoneInfo, name: Callable[[str], str]) -> li
         ("Status", Status(status).label if status in Status._value2member_map_ else status),
         ("Private", "yes" if incident.is_private else "no"),
         ("Channel", f"#{incident.channel_name}" if incident.channel_name else "none"),
+        ("Services", ", ".join(incident.service_slugs) or "none marked"),
         ("Declared", f"{local_time(incident.declared_at, zone)} by {name(incident.declared_by)}"),
     ]
     for label, moment in (
@@ -137,11 +138,12 @@ def incident_json(incident: Incident, entries: Sequence[TimelineEntry]) -> dict[
     return {
         "incident": _row(incident),
         "roles": [_row(role) for role in incident.roles],
+        "services": [_row(service) for service in incident.services],
         "timeline": [_row(entry) for entry in ordered],
     }
 
 
-def _row(row: Incident | RoleAssignment | TimelineEntry) -> dict[str, Any]:
+def _row(row: Incident | RoleAssignment | ImpactedService | TimelineEntry) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for attribute in row.__mapper__.column_attrs:
         value = getattr(row, attribute.key)

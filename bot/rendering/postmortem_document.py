@@ -37,6 +37,7 @@ def document(
         f"(impact began {local_time(incident.started_at, zone)}, "
         f"resolved {local_time(end, zone)})",
         f"**SEVERITY:** {severity.label}",
+        f"**SERVICES:** {', '.join(incident.service_slugs) or 'none marked'}",
         f"**AUTHOR:** {names.get(postmortem.owner, postmortem.owner)}",
         f"**STATUS:** {postmortem.status} · due {postmortem.due_on.isoformat()}",
     ]

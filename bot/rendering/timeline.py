@@ -58,6 +58,10 @@ KIND_EMOJI = {
     "postmortem_in_review": "📝",
     "postmortem_published": "📝",
     "postmortem_meeting": "📅",
+    "service_added": "🧭",
+    "service_removed": "🧭",
+    "runbook_posted": "📋",
+    "runbook_step": "☑️",
 }
 _UNKNOWN_EMOJI = "▪️"
 _POSTMORTEM_STEPS = {
@@ -150,6 +154,18 @@ def describe(entry: TimelineEntry, zone: ZoneInfo, voice: Voice) -> str:
         what = _page(data, voice)
     elif kind == "message":
         what, note = _message(entry, voice), ""
+    elif kind in ("service_added", "service_removed"):
+        name = voice.text(_word(data, "name") or _word(data, "service") or "?")
+        what = f"Service {'impacted' if kind == 'service_added' else 'no longer impacted'}: {name}"
+    elif kind == "runbook_posted":
+        what = f"Runbook posted: {voice.text(_word(data, 'runbook') or '?')}"
+        what += f" ({_word(data, 'steps')} steps)" if data.get("steps") else ""
+    elif kind == "runbook_step":
+        state = "skipped" if data.get("state") == "skipped" else "done"
+        what = (
+            f"Runbook {voice.text(_word(data, 'runbook') or '?')}, step {_word(data, 'step')} "
+            f"{state}: {voice.text(_word(data, 'text'))}"
+        )
     elif kind in _POSTMORTEM_STEPS:
         what = _POSTMORTEM_STEPS[kind]
         user = _word(data, "user")
@@ -190,10 +206,12 @@ def _moment(value: object, zone: ZoneInfo, voice: Voice) -> str:
 def _page(data: Mapping[str, Any], voice: Voice) -> str:
     # Never show the routing key: it is the PagerDuty integration's secret.
     target = _word(data, "target")
+    service = _word(data, "service")
+    why = f" for service {voice.code(service)}" if service else ""
     if target == "usergroup":
-        return f"Paged user group {voice.code(_word(data, 'usergroup') or '?')}"
+        return f"Paged user group {voice.code(_word(data, 'usergroup') or '?')}{why}"
     if target == "pagerduty":
-        return "Alerted PagerDuty"
+        return f"Alerted PagerDuty{why}"
     return f"Paged {voice.code(target or '?')}"
 
 

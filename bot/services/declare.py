@@ -23,10 +23,13 @@ from bot.errors import SlackRefusal
 from bot.rendering.declare import setup_repaired
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
+from bot.services.impact import service_became_impacted
 from bot.services.incidents import channel_of, posted_since
-from bot.services.paging import page
+from bot.services.paging import page_severity
+from bot.services.runbooks import post_severity_runbook
 from bot.slack.ids import ActionId, BlockId
 from models import Incident, timeline
+from models import impacted as impacted_rows
 from models import incidents as incident_rows
 
 MAX_NAME_ATTEMPTS = 30
@@ -43,6 +46,8 @@ class Declaration:
     declarer: str
     description: str | None = None
     is_private: bool = False
+    # The impacted services' slugs; None: those the title names.
+    services: tuple[str, ...] | None = None
 
 
 async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
@@ -68,6 +73,23 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             actor=declaration.declarer,
             data={"severity": declaration.severity.value, "title": declaration.title},
         )
+        catalog = deps.policy.catalog
+        slugs = declaration.services
+        for slug in catalog.named_in(declaration.title) if slugs is None else slugs:
+            service = catalog.get(slug)
+            if service is None:
+                continue
+            impacted_rows.add(
+                incident, service=slug, by=declaration.declarer, at=incident.declared_at
+            )
+            await timeline.add(
+                session=session,
+                incident_id=incident.id,
+                kind="service_added",
+                occurred_at=incident.declared_at,
+                actor=declaration.declarer,
+                data={"service": slug, "name": service.name},
+            )
     await SetUp(deps, incident).run()
     return incident
 
@@ -119,6 +141,7 @@ class SetUp:
             await self._slack_steps()
             if not incident.paged:
                 await self._page()
+            await self._services()
         async with deps.sessions.begin() as session:
             session.add(incident)
             for step, failure in self.failures.items():
@@ -257,12 +280,24 @@ class SetUp:
     async def _page(self) -> None:
         incident = self.incident
         try:
-            await page(self.deps, incident, by=incident.declared_by, resuming=self.resuming)
+            await page_severity(
+                self.deps, incident, by=incident.declared_by, resuming=self.resuming
+            )
         except SlackRefusal as refusal:
             self.failures["page the responders"] = refusal
-        level = self.deps.policy.level(Severity(incident.severity))
-        pages_someone = bool(level.page_usergroups or level.pagerduty_routing_key)
+        pages_someone = self.deps.policy.level(Severity(incident.severity)).pages_someone
         await self._mark("paged the responders" if pages_someone else None, paged=True)
+
+    async def _services(self) -> None:
+        """For each impacted service: tell its owner, page its on-call, post its runbook; then
+        the severity's runbook. Each is done once, so a resumed set-up repeats none."""
+        incident = self.incident
+        try:
+            for slug in incident.service_slugs:
+                await service_became_impacted(self.deps, incident, slug, by=incident.declared_by)
+            await post_severity_runbook(self.deps, incident)
+        except SlackRefusal as refusal:
+            self.failures["bring in the impacted services"] = refusal
 
 
 def _is_card(message: dict[str, Any]) -> bool:

@@ -35,6 +35,7 @@ class Promised(StrEnum):
     RESOLVE_PAGES = "resolve_pages"
     ANNOUNCE_RESOLUTION = "announce_resolution"
     BRING_IN = "bring_in"
+    SERVICE_IMPACTED = "service_impacted"
 
 
 def channel_of(incident: Incident) -> str:

@@ -13,6 +13,7 @@ from bot.domain.roles import RoleChange
 from bot.errors import SlackRefusal
 from bot.services.declare import STALE_AFTER, resume_setup
 from bot.services.deps import Deps, process_gone
+from bot.services.impact import service_became_impacted
 from bot.services.incidents import Promised, attempt, keeping, redraw_incident
 from bot.services.paging import resolve_pages
 from bot.services.roles import bring_in
@@ -25,6 +26,7 @@ KEPT = {
     Promised.RESOLVE_PAGES: "resolved its PagerDuty alerts",
     Promised.ANNOUNCE_RESOLUTION: "announced its resolution",
     Promised.BRING_IN: "brought the new role holders in",
+    Promised.SERVICE_IMPACTED: "told the impacted service's owner, paged it, posted its runbook",
 }
 Resume = Callable[[Deps, Incident, dict[str, Any], datetime], Awaitable[Any]]
 
@@ -109,10 +111,18 @@ async def _bring_in(deps: Deps, incident: Incident, args: dict[str, Any], since:
     await bring_in(deps, incident, changes, args["by"], since=since)
 
 
+async def _service_impacted(
+    deps: Deps, incident: Incident, args: dict[str, Any], _since: datetime
+) -> None:
+    if args["service"] in incident.service_slugs:  # not removed meanwhile
+        await service_became_impacted(deps, incident, args["service"], by=args["by"])
+
+
 RESUME: dict[Promised, Resume] = {
     Promised.RESOLVE_PAGES: _resolve_pages,
     Promised.ANNOUNCE_RESOLUTION: _announce_resolution,
     Promised.BRING_IN: _bring_in,
+    Promised.SERVICE_IMPACTED: _service_impacted,
 }
 
 

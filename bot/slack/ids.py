@@ -46,6 +46,8 @@ class ActionId(StrEnum):
     ITEM_DONE = "action_done"
     ITEM_REASSIGN = "action_reassign"
     ITEM_DUE = "action_due"
+    RUNBOOK_DONE = "runbook_done"
+    RUNBOOK_SKIP = "runbook_skip"
 
 
 class BlockId(StrEnum):
@@ -82,3 +84,10 @@ class BlockId(StrEnum):
     DECLARE_SEVERITY = "declare_severity"
     DECLARE_DESCRIPTION = "declare_description"
     DECLARE_PRIVATE = "declare_private"
+    DECLARE_SERVICES = "declare_services"
+    CARD_SERVICES = "card_services"
+    RUNBOOK_HEAD = "runbook_head"
+    RUNBOOK_STEP_PREFIX = (
+        "runbook_step_"  # runbook_step_<n>; its buttons: runbook_step_<n>_controls
+    )
+    RUNBOOK_PROGRESS = "runbook_progress"

@@ -26,6 +26,8 @@ update_every_minutes = 15
 page_usergroups = ["@oncall-primary", "S0123ABCD"]
 pagerduty_routing_key = "{KEY}"
 pagerduty_severity = "critical"
+page_services = false
+runbook = ["Open a bridge call", "Post the first update"]
 
 [sev2]
 name = "Degraded"
@@ -65,6 +67,7 @@ def test_defaults_are_the_documented_policy() -> None:
                 pagerduty_routing_key=None,
                 pagerduty_severity="critical",
                 postmortem_due_business_days=2,
+                page_services=True,
             ),
             Severity.SEV2: SeverityPolicy(
                 severity=Severity.SEV2,
@@ -76,6 +79,7 @@ def test_defaults_are_the_documented_policy() -> None:
                 pagerduty_routing_key=None,
                 pagerduty_severity="error",
                 postmortem_due_business_days=5,
+                page_services=True,
             ),
             Severity.SEV3: SeverityPolicy(
                 severity=Severity.SEV3,
@@ -110,6 +114,8 @@ def test_a_full_file_sets_every_key(tmp_path: Path) -> None:
         pagerduty_routing_key=KEY,
         pagerduty_severity="critical",
         postmortem_due_business_days=2,
+        page_services=False,
+        runbook=("Open a bridge call", "Post the first update"),
     )
     sev2 = policy.level(Severity.SEV2)
     assert (sev2.name, sev2.update_every_minutes, sev2.page_usergroups) == (
