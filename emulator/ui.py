@@ -25,12 +25,13 @@ if TYPE_CHECKING:
 
 
 def _find_element(
-    blocks: list[dict[str, Any]] | None, action_id: str
+    blocks: list[dict[str, Any]] | None, action_id: str, block_id: str | None = None
 ) -> tuple[str, dict[str, Any]]:
-    for block_id, el in walk_elements(blocks):
-        if el.get("action_id") == action_id:
-            return block_id, el
-    raise ValueError(f"no element with action_id {action_id!r}")
+    for found, el in walk_elements(blocks):
+        if el.get("action_id") == action_id and block_id in (None, found):
+            return found, el
+    where = f" in block {block_id!r}" if block_id else ""
+    raise ValueError(f"no element with action_id {action_id!r}{where}")
 
 
 class UiDriver(Driver):
@@ -54,12 +55,14 @@ class UiDriver(Driver):
         action_id: str,
         user: str = "U0ALICE",
         value: Any = None,
+        block_id: str | None = None,
     ) -> Delivery:
-        """Click a button (or pick a value in a select) of a channel message."""
+        """Click a button (or pick a value in a select) of a channel message; `block_id`
+        picks one of several elements with the same action ID."""
         msg = self.find_message(channel, message_ts)
         if msg is None:
             raise ValueError(f"no message {message_ts} in {channel}")
-        block_id, el = _find_element(msg.blocks, action_id)
+        block_id, el = _find_element(msg.blocks, action_id, block_id)
         chan = self.channels[channel]
         container: dict[str, Any] = {
             "type": "message",
