@@ -5,6 +5,7 @@ channel and the announcement's thread; a new role holder invited and told."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from bot.app.factory import build_runtime
 from bot.slack.ids import BlockId
 from emulator import Channel, SlackEmulator
 from emulator.pagerduty import FakePagerDuty
-from emulator.state import BOT_USER_ID
+from emulator.state import BOT_USER_ID, Usergroup
 from models import incidents
 from tests.conftest import bot_settings
 from tests.e2e.test_crash_recovery import KillPoint
@@ -72,10 +73,15 @@ async def pagerduty() -> Any:
 
 
 async def _started(
-    emu: SlackEmulator, database_url: str, tmp_path: Path, pagerduty: FakePagerDuty
+    emu: SlackEmulator,
+    database_url: str,
+    tmp_path: Path,
+    pagerduty: FakePagerDuty,
+    *,
+    services: str = "",
 ) -> BotProcess:
     policy = tmp_path / "policy.toml"
-    policy.write_text(POLICY.replace("{url}", pagerduty.url))
+    policy.write_text(POLICY.replace("{url}", pagerduty.url) + services)
     bot = BotProcess(emu, database_url, tmp_path, INCIDENT_CONFIG=str(policy))
     await bot.start()
     return bot
@@ -161,32 +167,104 @@ async def test_a_resolution_killed_before_its_follow_ups_are_done_is_finished_af
     assert not emu.violations
 
 
+async def _invite_interrupted(
+    emu: SlackEmulator,
+    bot: BotProcess,
+    pagerduty: FakePagerDuty,
+    *,
+    invited: str,
+    command: str,
+    finished: Callable[[Channel], bool],
+    database_url: str,
+) -> tuple[Channel, float]:
+    """Declare, type `command`, kill the bot while it invites `invited`, restart it and wait
+    until `finished` holds and nothing promised is left; the channel, and how long it took."""
+    channel = await _declared(emu, bot, pagerduty)
+    held = emu.faults.hold(
+        "conversations.invite", done=False, matches=lambda a: invited in a.get("users", "")
+    )
+    await emu.slash_command("/incident", command, channel=channel.id)
+    restarted = await _kill_and_restart(bot, held, emu)
+    await emu.wait_for(lambda: finished(channel), timeout=REPAIRED_WITHIN)
+    await _all_kept(emu, database_url)
+    return channel, time.monotonic() - restarted  # real clock: as above
+
+
+def _told(channel: Channel, start: str) -> list[str]:
+    return [m.text for m in channel.messages if m.text.startswith(start)]
+
+
 async def test_a_role_handover_killed_before_the_new_holder_is_invited_is_finished(
     emu: SlackEmulator, database_url: str, tmp_path: Path, pagerduty: FakePagerDuty
 ) -> None:
+    def brought_in(channel: Channel) -> bool:
+        told = _told(channel, "👤 <@U0BOB>")
+        return "U0BOB" in channel.members and bool(told) and bool(dm_texts(emu, "U0BOB"))
+
     bot = await _started(emu, database_url, tmp_path, pagerduty)
     try:
-        channel = await _declared(emu, bot, pagerduty)
-        held = emu.faults.hold(
-            "conversations.invite", done=False, matches=lambda a: "U0BOB" in a.get("users", "")
+        channel, took = await _invite_interrupted(
+            emu,
+            bot,
+            pagerduty,
+            invited="U0BOB",
+            command="role tech <@U0BOB>",
+            finished=brought_in,
+            database_url=database_url,
         )
-        await emu.slash_command("/incident", "role tech <@U0BOB>", channel=channel.id)
-        restarted = await _kill_and_restart(bot, held, emu)
-
-        def told() -> list[str]:
-            return [m.text for m in channel.messages if m.text.startswith("👤 <@U0BOB>")]
-
-        def brought_in() -> bool:
-            return "U0BOB" in channel.members and bool(told()) and bool(dm_texts(emu, "U0BOB"))
-
-        await emu.wait_for(brought_in, timeout=REPAIRED_WITHIN)
-        await _all_kept(emu, database_url)
-        took = time.monotonic() - restarted  # real clock: as above
     finally:
         await bot.stop()
 
     assert took < REPAIRED_WITHIN
-    assert told() == ["👤 <@U0BOB> is now Tech Lead. (set by <@U0ALICE>)"]
+    assert _told(channel, "👤 <@U0BOB>") == ["👤 <@U0BOB> is now Tech Lead. (set by <@U0ALICE>)"]
     [duties] = dm_texts(emu, "U0BOB")
     assert "leads the investigation" in duties
+    assert not emu.violations
+
+
+SEARCH_KEY = "0123456789abcdef0123456789abc002"
+SERVICES = f"""
+[services.search]
+name = "Search"
+owner = "oncall"
+oncall = "search-oncall"
+pagerduty_routing_key = "{SEARCH_KEY}"
+runbook = ["Check cluster health", "Restart the stuck data node"]
+"""
+
+
+async def test_a_service_added_then_killed_while_its_on_call_is_paged_is_paged_once(
+    emu: SlackEmulator, database_url: str, tmp_path: Path, pagerduty: FakePagerDuty
+) -> None:
+    emu.workspace.usergroups["S0SEARCH"] = Usergroup(
+        "S0SEARCH", "search-oncall", "Search on-call", ["U0CAROL"]
+    )
+
+    def paged(channel: Channel) -> list[str]:
+        return [m.text for m in channel.messages if "on call for *Search*" in m.text]
+
+    def finished(channel: Channel) -> bool:
+        runbook = _told(channel, "Runbook: Search")
+        return "U0CAROL" in channel.members and bool(paged(channel)) and bool(runbook)
+
+    bot = await _started(emu, database_url, tmp_path, pagerduty, services=SERVICES)
+    try:
+        channel, took = await _invite_interrupted(
+            emu,
+            bot,
+            pagerduty,
+            invited="U0CAROL",
+            command="service add search",
+            finished=finished,
+            database_url=database_url,
+        )
+    finally:
+        await bot.stop()
+
+    assert took < REPAIRED_WITHIN
+    assert len(paged(channel)) == 1
+    assert len([m for m in channel.messages if "is impacted" in m.text]) == 1
+    assert len(_told(channel, "Runbook: Search")) == 1
+    search = [e for e in pagerduty.events if e["routing_key"] == SEARCH_KEY]
+    assert [e["event_action"] for e in search] == ["trigger"]
     assert not emu.violations

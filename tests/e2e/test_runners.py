@@ -74,6 +74,32 @@ async def test_serve_without_configuration_prints_one_line_and_exits(tmp_path: P
     )
 
 
+async def test_serve_with_a_bad_service_catalog_prints_one_line_and_exits(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog-info.yaml"
+    catalog.write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\n"
+        "  annotations:\n    incident-bot/on-call: payments-oncall\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    env |= {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": "secret",
+        "SERVICE_CATALOG": str(catalog),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, error = await process.communicate()
+    assert process.returncode == 2
+    assert error.decode() == (
+        f"Configuration error: SERVICE_CATALOG {catalog}: service payments: annotation "
+        "incident-bot/on-call is not a known annotation (expected incident-bot/oncall, "
+        "incident-bot/owner, incident-bot/aliases, incident-bot/status-component, "
+        "incident-bot/runbook, incident-bot/tier)\n"
+    )
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_socket_mode_runner_declares_over_the_websocket(
     emu: SlackEmulator, database_url: str

@@ -277,6 +277,7 @@ async def test_adding_a_second_service_pages_it_once_and_resolving_resolves_ever
     )
     await in_channel(emu, channel, "service add Search")
     await until(lambda: _impacts(bot.runtime, ["payments", "search"]))
+    await emu.wait_for(lambda: "\nSearch (<" in block_text(card_of(channel).blocks))
 
     search_alerts = [k for k, key in triggers(pagerduty).items() if key == SEARCH_KEY]
     assert search_alerts == [f"incident-1-{channel.id}-search"]

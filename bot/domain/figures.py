@@ -1,0 +1,145 @@
+"""The figures a team tracks to know it is getting better, defined once for every view.
+
+- Time to detect = detected − started; time to mitigate = mitigated − started (resolved
+  without a mitigation step: mitigated when resolved); time to resolve = resolved − started.
+  Impact start, not declaration. Over incidents *resolved* in the window; median (the mean of
+  the middle two for an even count), mean and p90 (nearest rank), in minutes.
+- Frequency: incidents *declared* in the window, per severity and per ISO week.
+- Recurring rate: incidents declared in the window that recur an earlier one ÷ incidents.
+- Action completion: of the items created in the window, the share done (won't-do apart);
+  days from creation to done, median and p90.
+- Near-miss ratio: near-misses recorded in the window ÷ incidents in the window.
+A figure with nothing to measure is None, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.severity import Severity
+from bot.errors import UserFacingError
+
+DEFAULT_WINDOW = "30d"
+WINDOW_CHOICES = "7d, 30d, 90d, quarter or a month such as 2025-01"
+_DAYS = re.compile(r"^(\d{1,3})d$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Window:
+    """[since, until): the span a figure is measured over."""
+
+    since: datetime
+    until: datetime
+    label: str
+
+    def previous(self) -> Window:
+        """The window of the same length just before this one."""
+        length = self.until - self.since
+        return Window(self.since - length, self.since, f"the {self.label} before")
+
+
+def window_named(text: str, *, now: datetime, zone: ZoneInfo) -> Window:
+    """`7d`, `30d`, `90d` (up to now), `quarter` (the 90 days up to now) or `YYYY-MM` (that
+    month, in the incident time zone); anything else is answered with the choices."""
+    word = (text or DEFAULT_WINDOW).strip().lower()
+    if word == "quarter":
+        word = "90d"
+    if match := _DAYS.match(word):
+        days = int(match.group(1))
+        if 1 <= days <= 366:
+            return Window(now - timedelta(days=days), now, f"last {days} days")
+    if match := _MONTH.match(word):
+        year, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12 and 2000 <= year <= 2100:
+            start = datetime.combine(date(year, month, 1), time(), zone)
+            end = datetime.combine(date(year + month // 12, month % 12 + 1, 1), time(), zone)
+            return Window(start, min(end, now) if start <= now else end, start.strftime("%B %Y"))
+    raise UserFacingError(
+        f"`{text.replace('`', chr(39))}` is not a window. Use {WINDOW_CHOICES}, "
+        "e.g. `/incident stats 90d`."
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Median, mean and p90 of some durations (minutes or days); None when there are none."""
+
+    median: float | None
+    mean: float | None
+    p90: float | None
+    count: int
+
+
+def summarize(values: Sequence[float]) -> Summary:
+    """Median (mean of the middle two for an even count), mean and p90 (nearest rank)."""
+    if not values:
+        return Summary(None, None, None, 0)
+    ordered = sorted(values)
+    count = len(ordered)
+    middle = count // 2
+    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    p90 = ordered[max(math.ceil(0.9 * count), 1) - 1]
+    return Summary(_round(median), _round(sum(ordered) / count), _round(p90), count)
+
+
+def _round(value: float) -> float:
+    return round(value, 2)
+
+
+def minutes(start: datetime, end: datetime) -> float:
+    """Minutes from start to end (never below 0: a clock set backwards is not negative time)."""
+    return max((end - start).total_seconds() / 60, 0.0)
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """part ÷ whole, rounded; None when the whole is 0 (nothing to measure)."""
+    return round(part / whole, 4) if whole else None
+
+
+def iso_week(moment: datetime, zone: ZoneInfo) -> str:
+    """`2025-W03`, the ISO week of a moment in the incident time zone."""
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the durations need of one incident resolved in the window."""
+
+    severity: Severity
+    declared_at: datetime
+    started_at: datetime
+    detected_at: datetime
+    mitigated_at: datetime | None
+    resolved_at: datetime
+
+    @property
+    def start_defaulted(self) -> bool:
+        """Whether its impact start or detection was never set (the declaration stands in)."""
+        return self.started_at == self.declared_at or self.detected_at == self.declared_at
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Time to detect, mitigate and resolve of a set of resolved incidents."""
+
+    detect: Summary
+    mitigate: Summary
+    resolve: Summary
+
+
+def durations(incidents: Sequence[Resolved]) -> Durations:
+    """The three durations, in minutes from impact start."""
+    return Durations(
+        detect=summarize([minutes(i.started_at, i.detected_at) for i in incidents]),
+        mitigate=summarize(
+            [minutes(i.started_at, i.mitigated_at or i.resolved_at) for i in incidents]
+        ),
+        resolve=summarize([minutes(i.started_at, i.resolved_at) for i in incidents]),
+    )
