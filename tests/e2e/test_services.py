@@ -160,8 +160,7 @@ async def test_declaring_payments_down_pages_payments_on_call_and_posts_its_runb
     said = [m.text for m in channel.messages]
     assert (
         "🧭 *Payments* is impacted (marked by <@U0ALICE>). "
-        "<!subteam^S0PAYTEAM>, it is your service."
-        in said
+        "<!subteam^S0PAYTEAM>, it is your service." in said
     )
     assert (
         "📟 Paging <!subteam^S0PAYONCALL>, on call for *Payments*, for SEV1 Critical: "
