@@ -13,6 +13,7 @@ from handlers import (
     events,
     incident_command,
     postmortem,
+    recurrence,
     runbooks,
     timeline_events,
 )
@@ -30,6 +31,7 @@ def register(app: AsyncApp) -> None:
         events,
         timeline_events,
         runbooks,
+        recurrence,
     )
     for module in (*modules, errors):
         module.register(app)

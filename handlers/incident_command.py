@@ -17,6 +17,7 @@ from bot.domain.requests import (
     OpenDeclareForm,
     ShowHelp,
     ShowServices,
+    ShowStats,
 )
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.listing import incident_list
@@ -24,6 +25,7 @@ from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
 from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
+from bot.services.stats import stats_summary
 
 # One answer through the response_url is kept for "…and more".
 RESPONSES = RESPONSE_URL_USES - 1
@@ -42,6 +44,8 @@ async def handle_incident_command(
             await respond(help_text())
         case ShowServices():
             await respond(show_catalog(deps))
+        case ShowStats(window=window):
+            await respond(text="How we're doing", blocks=await stats_summary(deps, window))
         case ListActionItems():
             pages = await list_action_items(deps, request, channel_id=channel, user=user)
             for blocks in pages[:RESPONSES]:

@@ -24,6 +24,8 @@ class ActionItem(Base):
         # Closed work by when it closed (the weekly review's windows), never the whole history.
         Index("ix_action_items_status_completed", "status", "completed_at"),
         Index("ix_action_items_incident", "incident_id"),
+        # Items by when they were created (the completion rate's windows).
+        Index("ix_action_items_created_at", "created_at"),
         # SQLite would otherwise reuse the number of a deleted row; IDs are never reused.
         {"sqlite_autoincrement": True},
     )

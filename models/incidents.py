@@ -5,6 +5,7 @@ Functions never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
@@ -54,13 +55,17 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(20))
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     declared_by: Mapped[str] = mapped_column(String(32))
-    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The raw material of time to detect and time to resolve.
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     identified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mitigated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The earlier incident this one recurs (linked by someone, or the question at declaration).
+    recurrence_of: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL")
+    )
     last_update_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     channel_name: Mapped[str | None] = mapped_column(String(80))
@@ -203,6 +208,24 @@ def record_problem(incident: Incident, *, step: str, error: str, explanation: st
     """Note on the incident that a set-up step failed, so nothing is silently lost."""
     problem: dict[str, Any] = {"step": step, "error": error, "explanation": explanation}
     incident.setup_problems = [*incident.setup_problems, problem]
+
+
+_NUMBER = re.compile(r"^#?(\d+)$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>$")
+
+
+async def by_reference(*, session: AsyncSession, reference: str) -> Incident | None:
+    """Find an incident by number (`12`, `#12`), channel ID or mention, or channel name
+    (with or without #)."""
+    reference = reference.strip()
+    if number := _NUMBER.match(reference):
+        return await get(session=session, number=int(number.group(1)))
+    if mention := _CHANNEL_MENTION.match(reference):
+        reference = mention.group(1)
+    if _CHANNEL_ID.match(reference):
+        return await get_by_channel(session=session, channel_id=reference)
+    return await get_by_channel_name(session=session, name=reference.removeprefix("#"))
 
 
 async def get_by_channel_name(*, session: AsyncSession, name: str) -> Incident | None:

@@ -1,5 +1,5 @@
 """The command line:
-`python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler`."""
+`python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler|stats`."""
 
 from __future__ import annotations
 
@@ -32,8 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     run_job.add_argument("job", help="the job's name")
     run_job.add_argument("--at", help="ISO 8601 time to run as of, e.g. 2025-01-15T09:00+01:00")
     sub.add_parser("scheduler", help="run the scheduled jobs until stopped (a worker process)")
+    stats = sub.add_parser("stats", help="print the incident figures of a window")
+    stats.add_argument("--since", help="first day (2025-01-01) or ISO time; default 30 days ago")
+    stats.add_argument("--until", help="last day (through its end) or ISO time; default now")
+    stats.add_argument("--format", choices=("json", "csv", "text"), default="text")
     args = parser.parse_args(argv)
-    quiet = args.command in ("demo", "export", "run-job")  # they print a result, not a log
+    quiet = args.command in ("demo", "export", "run-job", "stats")  # they print a result, not a log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -52,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
             from bot.app.export_cli import run_export
 
             return asyncio.run(run_export(settings, args.incident, args.format))
+        if args.command == "stats":
+            from bot.app.stats_cli import run_stats
+
+            return asyncio.run(
+                run_stats(settings, since=args.since, until=args.until, output_format=args.format)
+            )
         if args.command == "run-job":
             from bot.app.jobs_cli import run_job_command
 

@@ -12,18 +12,16 @@ import sys
 from collections.abc import Iterable
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import SlackRefusal
 from bot.rendering.markdown import incident_json, timeline_markdown, user_ids
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_client
-from models import Incident, incidents, timeline
+from models import incidents, timeline
 from models.database import make_engine, make_sessions
 
 FORMATS = ("markdown", "json")
 _NUMBER = re.compile(r"^#?(\d+)$")
-_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 async def run_export(settings: Settings, reference: str, output_format: str) -> int:
@@ -31,7 +29,7 @@ async def run_export(settings: Settings, reference: str, output_format: str) -> 
     engine = make_engine(settings.database_url)
     try:
         async with make_sessions(engine)() as session:
-            incident = await incident_by_reference(session=session, reference=reference)
+            incident = await incidents.by_reference(session=session, reference=reference)
             if incident is None:
                 print(_not_found(reference), file=sys.stderr)
                 return 1
@@ -48,17 +46,6 @@ async def run_export(settings: Settings, reference: str, output_format: str) -> 
     names = await display_names(settings, user_ids(incident, entries))
     print(timeline_markdown(incident, entries, settings.zone, names), end="")
     return 0
-
-
-async def incident_by_reference(*, session: AsyncSession, reference: str) -> Incident | None:
-    """Find an incident by number (`12`, `#12`), channel ID or channel name (with or without #)."""
-    reference = reference.strip()
-    number = _NUMBER.match(reference)
-    if number:
-        return await incidents.get(session=session, number=int(number.group(1)))
-    if _CHANNEL_ID.match(reference):
-        return await incidents.get_by_channel(session=session, channel_id=reference)
-    return await incidents.get_by_channel_name(session=session, name=reference.removeprefix("#"))
 
 
 async def display_names(settings: Settings, users: Iterable[str]) -> dict[str, str]:

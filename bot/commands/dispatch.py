@@ -17,6 +17,7 @@ from bot.domain.requests import (
     ChangeStatus,
     CreateActionItem,
     InChannelCommand,
+    LinkRecurrence,
     ListActionItems,
     PostmortemRequest,
     PostUpdate,
@@ -34,6 +35,7 @@ from bot.services.action_items import add_action_item, change_action_item, items
 from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.notes import add_note
+from bot.services.recurrence import link_recurrence
 from bot.services.roles import assign_roles
 from bot.services.runbooks import show_runbooks
 from bot.services.timeline import show_timeline
@@ -91,6 +93,8 @@ async def run_in_channel(
             await impact.add_service(deps, channel_id=channel_id, name=name, by=user)
         case ChangeService(verb="remove", name=name):
             await impact.remove_service(deps, channel_id=channel_id, name=name, by=user)
+        case LinkRecurrence(reference=reference):
+            await link_recurrence(deps, channel_id=channel_id, reference=reference, by=user)
         case ShowRunbooks():
             return await show_runbooks(deps, channel_id=channel_id)
         case PostmortemRequest():

@@ -111,6 +111,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "/incident service add payments",
     ),
     Subcommand("/incident runbook", "this incident's runbook checklists", "/incident runbook"),
+    Subcommand(
+        "/incident stats [7d|30d|90d|quarter|YYYY-MM]",
+        "time to detect, mitigate and resolve, frequency, recurrences, action items",
+        "/incident stats 90d",
+    ),
+    Subcommand(
+        "/incident recurrence-of <N>",
+        "mark this incident a recurrence of an earlier one",
+        "/incident recurrence-of 12",
+    ),
     Subcommand("/incident help", "show this list", "/incident help"),
 )
 

@@ -16,6 +16,7 @@ from bot.domain.requests import (
     ChangeStatus,
     Command,
     Declare,
+    LinkRecurrence,
     ListIncidents,
     OpenDeclareForm,
     PostmortemRequest,
@@ -26,6 +27,7 @@ from bot.domain.requests import (
     ShowRoles,
     ShowRunbooks,
     ShowServices,
+    ShowStats,
     ShowTimeline,
 )
 from bot.domain.roles import parse_role
@@ -71,6 +73,17 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return _parse_service(args, _after_first_word(rest))
         case "runbook" | "runbooks":
             return ShowRunbooks()
+        case "stats" | "metrics" if len(args) <= 1:
+            return ShowStats(args[0] if args else "")
+        case "stats" | "metrics":
+            raise UsageError("Give one window, e.g. `/incident stats 90d`.", form="/incident stats")
+        case "recurrence-of" | "recurrence" if len(args) == 1:
+            return LinkRecurrence(args[0])
+        case "recurrence-of" | "recurrence":
+            raise UsageError(
+                "Name the earlier incident, e.g. `/incident recurrence-of 12`.",
+                form="/incident recurrence-of",
+            )
         case "started" | "detected":
             if not rest:
                 raise UsageError(

@@ -143,3 +143,91 @@ def durations(incidents: Sequence[Resolved]) -> Durations:
         ),
         resolve=summarize([minutes(i.started_at, i.resolved_at) for i in incidents]),
     )
+
+
+@dataclass(frozen=True)
+class Actions:
+    """The action items created in a window and how they closed."""
+
+    created: int
+    done: int
+    wont_do: int
+    days_to_complete: Summary
+
+    @property
+    def completion_rate(self) -> float | None:
+        """The share done of the items created (won't-do counted apart, in the whole)."""
+        return ratio(self.done, self.created)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of one window."""
+
+    window: Window
+    incidents: int
+    by_severity: dict[Severity, int]
+    per_week: list[tuple[str, int]]
+    start_defaulted: int  # resolved incidents whose start or detection the declaration stood in for
+    durations: Durations
+    durations_by_severity: dict[Severity, Durations]
+    recurring: int
+    actions: Actions
+
+    @property
+    def recurring_rate(self) -> float | None:
+        """Recurrences ÷ incidents declared in the window."""
+        return ratio(self.recurring, self.incidents)
+
+
+def figures(
+    window: Window,
+    *,
+    declared: Sequence[tuple[Severity, datetime, bool]],
+    resolved: Sequence[Resolved],
+    actions: Actions,
+    zone: ZoneInfo,
+) -> Figures:
+    """The figures of a window from its incidents declared (severity, when, a recurrence?),
+    its incidents resolved and its action items."""
+    per_week = dict.fromkeys(weeks(window, zone), 0)
+    for _, at, _ in declared:
+        week = iso_week(at, zone)
+        per_week[week] = per_week.get(week, 0) + 1
+    return Figures(
+        window=window,
+        incidents=len(declared),
+        by_severity={s: sum(1 for d in declared if d[0] is s) for s in Severity},
+        per_week=sorted(per_week.items()),
+        start_defaulted=sum(1 for r in resolved if r.start_defaulted),
+        durations=durations(resolved),
+        durations_by_severity={
+            s: durations([r for r in resolved if r.severity is s]) for s in Severity
+        },
+        recurring=sum(1 for d in declared if d[2]),
+        actions=actions,
+    )
+
+
+def weeks(window: Window, zone: ZoneInfo) -> list[str]:
+    """Every ISO week the window touches, in order."""
+    found: list[str] = []
+    day = window.since.astimezone(zone).date()
+    last = (window.until - timedelta(microseconds=1)).astimezone(zone).date()
+    while day <= last:
+        week = iso_week(datetime.combine(day, time(12), zone), zone)
+        if week not in found:
+            found.append(week)
+        day += timedelta(days=1)
+    return found
+
+
+def change(current: float | None, previous: float | None) -> str:
+    """`↑ 12` / `↓ 3.5` / `=` / `—` (nothing to compare) for a figure against the window before."""
+    if current is None or previous is None:
+        return "—"
+    delta = round(current - previous, 2)
+    if delta == 0:
+        return "="
+    shown = f"{abs(delta):g}"
+    return f"↑ {shown}" if delta > 0 else f"↓ {shown}"

@@ -98,6 +98,8 @@ class Policy:
     schedules: dict[str, str] = field(default_factory=dict)
     # The services that can be impacted (the policy's [services.*] or a Backstage catalog).
     catalog: Catalog = field(default_factory=Catalog)
+    # How far back an incident of the same service makes the bot ask "is this a recurrence?".
+    recurrence_window_days: int = 90
 
     def level(self, severity: Severity) -> SeverityPolicy:
         """Return the policy for one severity."""
@@ -135,7 +137,13 @@ def read_policy(source: Path, content: bytes) -> Policy:
 
 def _merge(source: Path, document: dict[str, object]) -> Policy:
     policy = default_policy()
-    known = ["pagerduty", "schedules", "services", *(severity.value for severity in Severity)]
+    known = [
+        "pagerduty",
+        "schedules",
+        "services",
+        "learning",
+        *(severity.value for severity in Severity),
+    ]
     for table in document:
         if table not in known:
             expected = ", ".join(f"[{name}]" for name in known)
@@ -158,8 +166,21 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
             raise policy_error(source, f'schedules.{job} must be a cron line such as "0 10 * * *"')
         schedules[job] = cron.strip()
     catalog = _services(source, _table(source, document, "services"))
+    window = policy.recurrence_window_days
+    for key, value in _table(source, document, "learning").items():
+        if key != "recurrence_window_days":
+            raise policy_error(
+                source, f"learning.{key} is not a known key (expected recurrence_window_days)"
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+            raise policy_error(source, f"learning.{key} must be a whole number of days, 1 to 3650")
+        window = value
     return Policy(
-        levels=levels, pagerduty_events_url=events_url, schedules=schedules, catalog=catalog
+        levels=levels,
+        pagerduty_events_url=events_url,
+        schedules=schedules,
+        catalog=catalog,
+        recurrence_window_days=window,
     )
 
 

@@ -140,6 +140,20 @@ class ChangeService:
 
 
 @dataclass(frozen=True)
+class ShowStats:
+    """The figures over a window (`window` as typed: 30d, quarter, 2025-01…)."""
+
+    window: str = ""
+
+
+@dataclass(frozen=True)
+class LinkRecurrence:
+    """Mark the channel's incident a recurrence of an earlier one (`reference` as typed)."""
+
+    reference: str
+
+
+@dataclass(frozen=True)
 class ShowRunbooks:
     """The incident's runbook checklists and where each stands."""
 
@@ -172,6 +186,8 @@ Command = (
     | ShowServices
     | ChangeService
     | ShowRunbooks
+    | ShowStats
+    | LinkRecurrence
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
@@ -189,4 +205,5 @@ InChannelCommand = (
     | ChangeActionItem
     | ChangeService
     | ShowRunbooks
+    | LinkRecurrence
 )

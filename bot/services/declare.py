@@ -26,6 +26,7 @@ from bot.services.deps import Deps
 from bot.services.impact import service_became_impacted
 from bot.services.incidents import channel_of, posted_since
 from bot.services.paging import page_severity
+from bot.services.recurrence import ask_if_recurrence
 from bot.services.runbooks import post_severity_runbook
 from bot.slack.ids import ActionId, BlockId
 from models import Incident, timeline
@@ -296,6 +297,7 @@ class SetUp:
             for slug in incident.service_slugs:
                 await service_became_impacted(self.deps, incident, slug, by=incident.declared_by)
             await post_severity_runbook(self.deps, incident)
+            await ask_if_recurrence(self.deps, incident)
         except SlackRefusal as refusal:
             self.failures["bring in the impacted services"] = refusal
 

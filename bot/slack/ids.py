@@ -48,6 +48,8 @@ class ActionId(StrEnum):
     ITEM_DUE = "action_due"
     RUNBOOK_DONE = "runbook_done"
     RUNBOOK_SKIP = "runbook_skip"
+    RECURRENCE_YES = "recurrence_yes"
+    RECURRENCE_NO = "recurrence_no"
 
 
 class BlockId(StrEnum):
@@ -91,3 +93,5 @@ class BlockId(StrEnum):
         "runbook_step_"  # runbook_step_<n>; its buttons: runbook_step_<n>_controls
     )
     RUNBOOK_PROGRESS = "runbook_progress"
+    RECURRENCE_QUESTION = "recurrence_question"
+    RECURRENCE_ACTIONS = "recurrence_actions"
