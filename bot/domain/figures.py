@@ -92,11 +92,6 @@ def _round(value: float) -> float:
     return round(value, 2)
 
 
-def minutes(start: datetime, end: datetime) -> float:
-    """Minutes from start to end (never below 0: a clock set backwards is not negative time)."""
-    return max((end - start).total_seconds() / 60, 0.0)
-
-
 def ratio(part: int, whole: int) -> float | None:
     """part ÷ whole, rounded; None when the whole is 0 (nothing to measure)."""
     return round(part / whole, 4) if whole else None
@@ -110,19 +105,15 @@ def iso_week(moment: datetime, zone: ZoneInfo) -> str:
 
 @dataclass(frozen=True)
 class Resolved:
-    """What the durations need of one incident resolved in the window."""
+    """One incident resolved in the window: minutes from impact start to detection, to
+    mitigation (to resolution when never mitigated) and to resolution."""
 
     severity: Severity
-    declared_at: datetime
-    started_at: datetime
-    detected_at: datetime
-    mitigated_at: datetime | None
-    resolved_at: datetime
-
-    @property
-    def start_defaulted(self) -> bool:
-        """Whether its impact start or detection was never set (the declaration stands in)."""
-        return self.started_at == self.declared_at or self.detected_at == self.declared_at
+    detect: float
+    mitigate: float
+    resolve: float
+    # Its impact start or detection was never set: the declaration time stood in.
+    start_defaulted: bool = False
 
 
 @dataclass(frozen=True)
@@ -135,13 +126,12 @@ class Durations:
 
 
 def durations(incidents: Sequence[Resolved]) -> Durations:
-    """The three durations, in minutes from impact start."""
+    """The three durations, in minutes from impact start (never below 0: a time set out of
+    order is not negative time)."""
     return Durations(
-        detect=summarize([minutes(i.started_at, i.detected_at) for i in incidents]),
-        mitigate=summarize(
-            [minutes(i.started_at, i.mitigated_at or i.resolved_at) for i in incidents]
-        ),
-        resolve=summarize([minutes(i.started_at, i.resolved_at) for i in incidents]),
+        detect=summarize([max(i.detect, 0.0) for i in incidents]),
+        mitigate=summarize([max(i.mitigate, 0.0) for i in incidents]),
+        resolve=summarize([max(i.resolve, 0.0) for i in incidents]),
     )
 
 

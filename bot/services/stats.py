@@ -55,8 +55,8 @@ async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures
         window,
         declared=[(Severity(s), at, recurs) for s, at, recurs in declared],
         resolved=[
-            Resolved(Severity(s), declared_at, started, detected, mitigated, resolved_at)
-            for s, declared_at, started, detected, mitigated, resolved_at in resolved
+            Resolved(Severity(s), detect, mitigate, resolve, defaulted)
+            for s, detect, mitigate, resolve, defaulted in resolved
         ],
         actions=Actions(
             created=items.created,

@@ -29,7 +29,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_incidents_declared_at"), ["declared_at"])
         batch_op.create_index(batch_op.f("ix_incidents_resolved_at"), ["resolved_at"])
     with op.batch_alter_table("action_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_action_items_created_at"), ["created_at"])
+        batch_op.create_index(
+            batch_op.f("ix_action_items_created_at"), ["created_at", "status", "completed_at"]
+        )
 
 
 def downgrade() -> None:
