@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.figures import Figures
 from bot.domain.limits import MAX_MESSAGE_TEXT
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.domain.policy import Policy
@@ -24,6 +25,7 @@ from bot.domain.status import Status
 from bot.domain.times import duration
 from bot.rendering.action_items import ItemView, item_blocks
 from bot.rendering.incident import severity_line
+from bot.rendering.stats import stats_lines
 from bot.slack.ids import BlockId
 from models import Incident
 
@@ -67,9 +69,10 @@ def home_view(
     items: Sequence[ItemView] = (),
     prefix: str = "INC",
     today: date | None = None,
+    figures: tuple[Figures, Figures] | None = None,
 ) -> dict[str, Any]:
     """The App Home tab: the person's incidents and roles, their action items, every open
-    incident."""
+    incident, and how the team is doing (the figures of 30 days against the 30 before)."""
     mine = [i for i in incidents if user in i.current_roles.values()]
     blocks: list[Block | dict[str, Any]] = [HeaderBlock(text="Your incidents")]
     if not mine:
@@ -113,5 +116,14 @@ def home_view(
         blocks.append(
             SectionBlock(text=f"…and {len(incidents) - MAX_HOME_ROWS} more: `/incident list`.")
         )
+    if figures is not None:
+        blocks += [
+            DividerBlock(),
+            HeaderBlock(text="How we're doing (30 days)"),
+            SectionBlock(
+                block_id=BlockId.HOME_FIGURES,
+                text=MarkdownTextObject(text="\n".join(stats_lines(*figures))),
+            ),
+        ]
     result: dict[str, Any] = View(type="home", blocks=blocks).to_dict()
     return result

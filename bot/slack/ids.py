@@ -68,6 +68,7 @@ class BlockId(StrEnum):
     RESOLUTION = "resolution"
     HOME_MINE = "home_mine"
     HOME_ALL = "home_all"
+    HOME_FIGURES = "home_figures"
     SECTION_PREFIX = "section_"
     FINDINGS = "findings"
     FINDINGS_ACTIONS = "findings_actions"

@@ -130,9 +130,19 @@ async def test_home_shows_a_role_holder_their_incidents_and_roles_then_all_open_
     )
     assert not any(b.get("block_id") == f"{BlockId.HOME_MINE}_2" for b in blocks)
     rows = [b["block_id"] for b in blocks if b["block_id"].startswith("home_")]
-    assert rows == [f"{BlockId.HOME_MINE}_1", f"{BlockId.HOME_ALL}_2", f"{BlockId.HOME_ALL}_1"]
+    assert rows == [
+        f"{BlockId.HOME_MINE}_1",
+        f"{BlockId.HOME_ALL}_2",
+        f"{BlockId.HOME_ALL}_1",
+        BlockId.HOME_FIGURES,
+    ]
     headers = [b["text"]["text"] for b in blocks if b["type"] == "header"]
-    assert headers == ["Your incidents", "My action items (0)", "All open incidents (2)"]
+    assert headers == [
+        "Your incidents",
+        "My action items (0)",
+        "All open incidents (2)",
+        "How we're doing (30 days)",
+    ]
     assert block(blocks, f"{BlockId.HOME_ALL}_2")["text"]["text"] == (
         f"🔴 SEV1 Critical · *#2* search broken · Investigating · IC <@U0ALICE> · 45 min "
         f"· <#{search.id}>"

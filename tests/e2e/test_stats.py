@@ -19,7 +19,17 @@ from bot.slack.ids import ActionId, BlockId
 from emulator import Channel, SlackEmulator
 from models import ActionItem, Incident
 from tests.conftest import DECLARED_AT, RunningBot
-from tests.helpers import block, declare, ephemeral_for, in_channel, slash, stored_incidents, until
+from tests.e2e.test_listing import home_of
+from tests.helpers import (
+    block,
+    block_text,
+    declare,
+    ephemeral_for,
+    in_channel,
+    slash,
+    stored_incidents,
+    until,
+)
 
 POLICY = """
 [services.payments]
@@ -278,3 +288,22 @@ async def test_recurrence_of_refuses_what_is_not_an_earlier_incident(
     assert first.text.startswith("There is no incident `7`.")
     assert second.text.startswith("#1 is not earlier than this incident (#1)")
     assert (await stored_incidents(bot.runtime))[0].recurrence_of is None
+
+
+async def test_app_home_shows_how_we_are_doing_over_30_days(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    channel = await declare(emu, "sev2 search slow")
+    await in_channel(emu, channel, "started 13:32")
+    bot.clock.set(at("14:32"))
+    await in_channel(emu, channel, "resolve reindexed")
+    await settled(bot, 1, lambda i: i.resolved_at is not None)
+    bot.clock.advance(timedelta(minutes=1))
+
+    home = await home_of(emu, "U0CAROL")  # holds no role: the figures are everyone's
+
+    blocks = home.view["blocks"]
+    assert "How we're doing (30 days)" in block_text(blocks)
+    shown = block(blocks, BlockId.HOME_FIGURES)["text"]["text"]
+    assert "*Incidents:* 1 (SEV1 0 · SEV2 1 · SEV3 0)" in shown
+    assert "*Time to resolve (median):* 60 min · mean 60 min · p90 60 min" in shown
