@@ -12,6 +12,7 @@ from handlers import (
     errors,
     events,
     incident_command,
+    near_miss,
     postmortem,
     recurrence,
     runbooks,
@@ -32,6 +33,7 @@ def register(app: AsyncApp) -> None:
         timeline_events,
         runbooks,
         recurrence,
+        near_miss,
     )
     for module in (*modules, errors):
         module.register(app)

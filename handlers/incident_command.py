@@ -14,17 +14,21 @@ from bot.domain.requests import (
     Declare,
     ListActionItems,
     ListIncidents,
+    ListNearMisses,
     OpenDeclareForm,
+    OpenNearMissForm,
     ShowHelp,
     ShowServices,
     ShowStats,
 )
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.listing import incident_list
+from bot.rendering.near_misses import near_miss_modal
 from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
 from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
+from bot.services.near_misses import list_near_misses
 from bot.services.stats import stats_summary
 
 # One answer through the response_url is kept for "…and more".
@@ -44,6 +48,13 @@ async def handle_incident_command(
             await respond(help_text())
         case ShowServices():
             await respond(show_catalog(deps))
+        case OpenNearMissForm(title=title):
+            view = near_miss_modal(
+                title=title, catalog=deps.policy.catalog, response_url=command.get("response_url")
+            )
+            await deps.slack.open_view(command["trigger_id"], view)
+        case ListNearMisses():
+            await respond(await list_near_misses(deps))
         case ShowStats(window=window):
             await respond(text="How we're doing", blocks=await stats_summary(deps, window))
         case ListActionItems():

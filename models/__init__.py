@@ -6,6 +6,7 @@ from models.impacted import ImpactedService
 from models.inbox import InboxEvent
 from models.incidents import Incident, RoleAssignment
 from models.ledger import Delivery, JobRun
+from models.near_misses import NearMiss
 from models.postmortems import Postmortem
 from models.runbooks import Runbook
 from models.seen_messages import SeenMessage
@@ -19,6 +20,7 @@ __all__ = [
     "InboxEvent",
     "Incident",
     "JobRun",
+    "NearMiss",
     "Postmortem",
     "RoleAssignment",
     "Runbook",

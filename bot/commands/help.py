@@ -112,6 +112,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("/incident runbook", "this incident's runbook checklists", "/incident runbook"),
     Subcommand(
+        "/incident near-miss [<title>]",
+        "record what nearly broke and what stopped it (celebrated, nobody paged)",
+        "/incident near-miss disk nearly full on the primary",
+    ),
+    Subcommand("/incident near-misses", "the latest near-misses", "/incident near-misses"),
+    Subcommand(
         "/incident stats [7d|30d|90d|quarter|YYYY-MM]",
         "time to detect, mitigate and resolve, frequency, recurrences, action items",
         "/incident stats 90d",

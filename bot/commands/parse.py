@@ -18,7 +18,9 @@ from bot.domain.requests import (
     Declare,
     LinkRecurrence,
     ListIncidents,
+    ListNearMisses,
     OpenDeclareForm,
+    OpenNearMissForm,
     PostmortemRequest,
     PostUpdate,
     Reopen,
@@ -35,7 +37,7 @@ from bot.domain.severity import Severity, looks_like_severity, parse_severity
 from bot.domain.status import Status
 from bot.errors import UserFacingError
 
-NO_ARGUMENTS = ("list", "roles", "reopen", "services", "runbook", "runbooks")
+NO_ARGUMENTS = ("list", "roles", "reopen", "services", "runbook", "runbooks", "near-misses")
 
 
 def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
@@ -77,6 +79,10 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return ShowStats(args[0] if args else "")
         case "stats" | "metrics":
             raise UsageError("Give one window, e.g. `/incident stats 90d`.", form="/incident stats")
+        case "near-miss" | "nearmiss":
+            return OpenNearMissForm(validate_title(rest, required=False))
+        case "near-misses":
+            return ListNearMisses()
         case "recurrence-of" | "recurrence" if len(args) == 1:
             return LinkRecurrence(args[0])
         case "recurrence-of" | "recurrence":

@@ -8,7 +8,8 @@
 - Recurring rate: incidents declared in the window that recur an earlier one ÷ incidents.
 - Action completion: of the items created in the window, the share done (won't-do apart);
   days from creation to done, median and p90.
-- Near-miss ratio: near-misses recorded in the window ÷ incidents in the window.
+- Near-miss ratio: near-misses recorded in the window ÷ incidents declared in the window
+  (near-misses are never incidents: they have their own table and numbers).
 A figure with nothing to measure is None, never 0.
 """
 
@@ -163,11 +164,17 @@ class Figures:
     durations_by_severity: dict[Severity, Durations]
     recurring: int
     actions: Actions
+    near_misses: int = 0
 
     @property
     def recurring_rate(self) -> float | None:
         """Recurrences ÷ incidents declared in the window."""
         return ratio(self.recurring, self.incidents)
+
+    @property
+    def near_miss_ratio(self) -> float | None:
+        """Near-misses recorded ÷ incidents declared in the window."""
+        return ratio(self.near_misses, self.incidents)
 
 
 def figures(
@@ -177,6 +184,7 @@ def figures(
     resolved: Sequence[Resolved],
     actions: Actions,
     zone: ZoneInfo,
+    near_misses: int = 0,
 ) -> Figures:
     """The figures of a window from its incidents declared (severity, when, a recurrence?),
     its incidents resolved and its action items."""
@@ -196,6 +204,7 @@ def figures(
         },
         recurring=sum(1 for d in declared if d[2]),
         actions=actions,
+        near_misses=near_misses,
     )
 
 

@@ -140,6 +140,18 @@ class ChangeService:
 
 
 @dataclass(frozen=True)
+class OpenNearMissForm:
+    """The short near-miss form, prefilled with the title typed."""
+
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ListNearMisses:
+    """The latest near-misses."""
+
+
+@dataclass(frozen=True)
 class ShowStats:
     """The figures over a window (`window` as typed: 30d, quarter, 2025-01…)."""
 
@@ -188,6 +200,8 @@ Command = (
     | ShowRunbooks
     | ShowStats
     | LinkRecurrence
+    | OpenNearMissForm
+    | ListNearMisses
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (

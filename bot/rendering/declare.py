@@ -31,16 +31,21 @@ def _service_option(service: Service) -> Option:
     return Option(value=service.slug, label=service.name[:75])
 
 
-def _services_input(catalog: Catalog, title: str) -> InputBlock:
+def services_input(
+    catalog: Catalog,
+    title: str,
+    block_id: str = BlockId.DECLARE_SERVICES,
+    hint: str = "Their on-call is paged and their runbook posted.",
+) -> InputBlock:
     """An optional multi-select of services, prefilled with those the title names."""
     services = list(catalog.services.values())[:MAX_OPTIONS]
     named = set(catalog.named_in(title))
     initial = [_service_option(s) for s in services if s.slug in named]
     return InputBlock(
-        block_id=BlockId.DECLARE_SERVICES,
+        block_id=block_id,
         label="Impacted services",
         optional=True,
-        hint="Their on-call is paged and their runbook posted.",
+        hint=hint,
         element=StaticMultiSelectElement(
             action_id="value",
             options=[_service_option(s) for s in services],
@@ -94,7 +99,7 @@ def declare_modal(
                     initial_option=_severity_option(severity, policy) if severity else None,
                 ),
             ),
-            *([_services_input(policy.catalog, title)] if policy.catalog else []),
+            *([services_input(policy.catalog, title)] if policy.catalog else []),
             InputBlock(
                 block_id=BlockId.DECLARE_DESCRIPTION,
                 label="Description",

@@ -52,6 +52,7 @@ def stats_json(figures: Figures, zone: ZoneInfo) -> dict[str, Any]:
             "median_days_to_complete": figures.actions.days_to_complete.median,
             "p90_days_to_complete": figures.actions.days_to_complete.p90,
         },
+        "near_misses": {"count": figures.near_misses, "ratio": figures.near_miss_ratio},
     }
 
 
@@ -139,6 +140,16 @@ def stats_lines(current: Figures, previous: Figures) -> list[str]:
     )
     lines.append(
         _line("Action items done", done, actions.completion_rate, previous.actions.completion_rate)
+    )
+    caught = current.near_misses
+    ratio_shown = "—" if current.near_miss_ratio is None else f"{current.near_miss_ratio:g}"
+    lines.append(
+        _line(
+            "Near-misses caught",
+            f"{caught} ({ratio_shown} per incident)",
+            current.near_miss_ratio,
+            previous.near_miss_ratio,
+        )
     )
     return lines
 

@@ -20,6 +20,7 @@ from bot.domain.figures import (
 from bot.domain.severity import Severity
 from bot.rendering.stats import stats_blocks
 from bot.services.deps import Deps
+from models import near_misses as near_miss_rows
 from models import stats as stat_rows
 
 
@@ -51,6 +52,7 @@ async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures
     items = await stat_rows.items_created_between(
         session=session, done=ItemStatus.DONE, wont_do=ItemStatus.WONT_DO, **span
     )
+    near_misses = await near_miss_rows.count_between(session=session, **span)
     return figures(
         window,
         declared=[(Severity(s), at, recurs) for s, at, recurs in declared],
@@ -65,4 +67,5 @@ async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures
             days_to_complete=summarize(items.days_to_done),
         ),
         zone=deps.zone,
+        near_misses=near_misses,
     )

@@ -27,6 +27,7 @@ class CallbackId(StrEnum):
     POST_UPDATE = "post_update"
     EDIT_POSTMORTEM = "edit_postmortem"
     ADD_ITEM = "add_action"
+    NEAR_MISS = "near_miss"
 
 
 class ActionId(StrEnum):
@@ -96,3 +97,8 @@ class BlockId(StrEnum):
     RUNBOOK_PROGRESS = "runbook_progress"
     RECURRENCE_QUESTION = "recurrence_question"
     RECURRENCE_ACTIONS = "recurrence_actions"
+    NEAR_MISS_TITLE = "near_miss_title"
+    NEAR_MISS_HAPPENED = "near_miss_happened"
+    NEAR_MISS_PREVENTED = "near_miss_prevented"
+    NEAR_MISS_SERVICES = "near_miss_services"
+    NEAR_MISS = "near_miss"
