@@ -18,7 +18,7 @@ async def handle_recurrence_answer(
     """Link the recurrence (Yes) or record that it is not one (No)."""
     await ack()
     earlier = str(action.get("value", ""))
-    if not earlier.isdigit():
+    if not (earlier.isdigit() and len(earlier) <= 9):
         raise UserFacingError("That button is not one the bot drew.")
     await answer_question(
         deps,

@@ -20,7 +20,7 @@ async def handle_runbook_step(
     """Mark the step on the button done or skipped."""
     await ack()
     runbook, _, index = str(action.get("value", "")).partition(":")
-    if not (runbook.isdigit() and index.isdigit()):
+    if not (runbook.isdigit() and index.isdigit() and len(runbook) <= 9 and len(index) <= 3):
         raise UserFacingError("That checklist button is not one the bot drew.")
     state = STATES[ActionId(action["action_id"])]
     await tick_step(

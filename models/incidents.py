@@ -211,6 +211,7 @@ def record_problem(incident: Incident, *, step: str, error: str, explanation: st
 
 
 _NUMBER = re.compile(r"^#?(\d+)$")
+MAX_NUMBER = 2**31 - 1
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _CHANNEL_MENTION = re.compile(r"^<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>$")
 
@@ -220,7 +221,9 @@ async def by_reference(*, session: AsyncSession, reference: str) -> Incident | N
     (with or without #)."""
     reference = reference.strip()
     if number := _NUMBER.match(reference):
-        return await get(session=session, number=int(number.group(1)))
+        wanted = int(number.group(1))
+        # Larger than any integer column holds: no such incident (the database would refuse).
+        return await get(session=session, number=wanted) if wanted <= MAX_NUMBER else None
     if mention := _CHANNEL_MENTION.match(reference):
         reference = mention.group(1)
     if _CHANNEL_ID.match(reference):

@@ -285,6 +285,9 @@ async def test_recurrence_of_refuses_what_is_not_an_earlier_incident(
     first = await ephemeral_for(emu)
     await in_channel(emu, channel, "recurrence-of #1")
     second = await ephemeral_for(emu, count=2)
+    await in_channel(emu, channel, "recurrence-of 99999999999999999999")
+    third = await ephemeral_for(emu, count=3)
+    assert third.text.startswith("There is no incident `99999999999999999999`.")
     assert first.text.startswith("There is no incident `7`.")
     assert second.text.startswith("#1 is not earlier than this incident (#1)")
     assert (await stored_incidents(bot.runtime))[0].recurrence_of is None
