@@ -67,6 +67,11 @@ async def lock(*, session: AsyncSession, runbook_id: int) -> Runbook | None:
     return result.scalar_one_or_none()
 
 
+async def get(*, session: AsyncSession, runbook_id: int) -> Runbook | None:
+    """Load a checklist as committed."""
+    return await session.get(Runbook, runbook_id, populate_existing=True)
+
+
 async def for_incident(*, session: AsyncSession, incident_id: int) -> list[Runbook]:
     """The incident's checklists, in the order they were posted."""
     result = await session.execute(

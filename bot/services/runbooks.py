@@ -85,33 +85,50 @@ async def _post_once(
 
 async def tick_step(deps: Deps, *, runbook_id: int, index: int, state: str, by: str) -> None:
     """Mark a step done or skipped, put it on the timeline and redraw the checklist in place."""
-    async with deps.turns(f"runbook:{runbook_id}"), deps.sessions.begin() as session:
-        book = await runbook_rows.lock(session=session, runbook_id=runbook_id)
-        if book is None or not 0 <= index < len(book.steps) or state not in STATES:
-            raise UserFacingError("That checklist step no longer exists.")
-        step = book.steps[index]
-        if step["state"]:
-            raise UserFacingError(
-                f"Step {index + 1} was already {step['state']} by <@{step['by']}>."
+    async with deps.turns(f"runbook:{runbook_id}"):
+        async with deps.sessions.begin() as session:
+            book = await runbook_rows.lock(session=session, runbook_id=runbook_id)
+            if book is None or not 0 <= index < len(book.steps) or state not in STATES:
+                raise UserFacingError("That checklist step no longer exists.")
+            step = book.steps[index]
+            if step["state"]:
+                raise UserFacingError(
+                    f"Step {index + 1} was already {step['state']} by <@{step['by']}>."
+                )
+            now = deps.clock.now()
+            runbook_rows.tick(book, index=index, state=state, by=by, at=now)
+            await timeline.add(
+                session=session,
+                incident_id=book.incident_id,
+                kind="runbook_step",
+                occurred_at=now,
+                actor=by,
+                data={
+                    "runbook": book.title,
+                    "step": index + 1,
+                    "state": state,
+                    "text": step["text"],
+                },
             )
-        now = deps.clock.now()
-        runbook_rows.tick(book, index=index, state=state, by=by, at=now)
-        await timeline.add(
-            session=session,
-            incident_id=book.incident_id,
-            kind="runbook_step",
-            occurred_at=now,
-            actor=by,
-            data={"runbook": book.title, "step": index + 1, "state": state, "text": step["text"]},
-        )
-        # Redrawn under the row's lock, so two clicks on two replicas draw in order.
-        assert book.channel_id is not None and book.ts is not None
+        await redraw_runbook(deps, runbook_id)
+
+
+async def redraw_runbook(deps: Deps, runbook_id: int) -> None:
+    """Draw the checklist as committed, again if another replica ticked a step meanwhile (so
+    the last drawing is always the latest state: Slack shows nothing the database lacks)."""
+    drawn: list[dict[str, object]] | None = None
+    while True:
+        async with deps.sessions() as session:
+            book = await runbook_rows.get(session=session, runbook_id=runbook_id)
+        if book is None or book.channel_id is None or book.ts is None or book.steps == drawn:
+            return
         await deps.slack.update(
             book.channel_id,
             book.ts,
             text=runbook_text(book),
             blocks=runbook_message(book, deps.zone),
         )
+        drawn = book.steps
 
 
 async def show_runbooks(deps: Deps, *, channel_id: str) -> str:
