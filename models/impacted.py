@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -31,28 +30,6 @@ class ImpactedService(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     incident: Mapped[Incident] = relationship(back_populates="services")
-
-
-async def latest_before(
-    *, session: AsyncSession, services: tuple[str, ...], incident_id: int, since: datetime
-) -> tuple[int, str, datetime] | None:
-    """The latest other incident declared since `since` impacting one of `services`:
-    (number, service, declared at)."""
-    from models.incidents import Incident
-
-    result = await session.execute(
-        select(Incident.id, ImpactedService.service, Incident.declared_at)
-        .join(ImpactedService, ImpactedService.incident_id == Incident.id)
-        .where(
-            ImpactedService.service.in_(services),
-            Incident.id < incident_id,
-            Incident.declared_at >= since,
-        )
-        .order_by(Incident.declared_at.desc(), Incident.id.desc())
-        .limit(1)
-    )
-    row = result.tuples().first()
-    return None if row is None else (row[0], row[1], row[2])
 
 
 def add(incident: Incident, *, service: str, by: str, at: datetime) -> None:

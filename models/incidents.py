@@ -231,6 +231,26 @@ async def by_reference(*, session: AsyncSession, reference: str) -> Incident | N
     return await get_by_channel_name(session=session, name=reference.removeprefix("#"))
 
 
+async def latest_with_services(
+    *, session: AsyncSession, services: tuple[str, ...], incident_id: int, since: datetime
+) -> tuple[int, str, datetime] | None:
+    """The latest other incident declared since `since` impacting one of `services`:
+    (number, service, declared at)."""
+    result = await session.execute(
+        select(Incident.id, ImpactedService.service, Incident.declared_at)
+        .join(ImpactedService, ImpactedService.incident_id == Incident.id)
+        .where(
+            ImpactedService.service.in_(services),
+            Incident.id < incident_id,
+            Incident.declared_at >= since,
+        )
+        .order_by(Incident.declared_at.desc(), Incident.id.desc())
+        .limit(1)
+    )
+    row = result.tuples().first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 async def get_by_channel_name(*, session: AsyncSession, name: str) -> Incident | None:
     """Return the incident whose channel has this name (without #)."""
     result = await session.execute(select(Incident).where(Incident.channel_name == name))

@@ -12,7 +12,6 @@ from bot.services.deps import Deps
 from bot.services.incidents import channel_of, incident_change, post_notice
 from bot.services.once import send_once
 from models import Incident
-from models import impacted as impacted_rows
 from models import incidents as incident_rows
 
 QUESTION_JOB = "recurrence-question"
@@ -47,7 +46,7 @@ async def ask_if_recurrence(deps: Deps, incident: Incident) -> None:
         return
     since = incident.declared_at - timedelta(days=deps.policy.recurrence_window_days)
     async with deps.sessions() as session:
-        found = await impacted_rows.latest_before(
+        found = await incident_rows.latest_with_services(
             session=session, services=incident.service_slugs, incident_id=incident.id, since=since
         )
     if found is None:

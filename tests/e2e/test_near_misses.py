@@ -133,3 +133,15 @@ async def test_a_near_miss_without_a_title_opens_an_empty_form(
     view = await near_miss_form(emu, "near-miss")
     [title_input] = [b for b in view.view["blocks"] if b["block_id"] == BlockId.NEAR_MISS_TITLE]
     assert "initial_value" not in title_input["element"]
+
+
+async def test_a_near_miss_without_what_nearly_broke_is_refused_in_the_form(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    view = await near_miss_form(emu, "near-miss")
+    refused = await emu.submit_view(view.id, values=answers("  ", "Disk at 91%", "An alert"))
+    assert refused.json() == {
+        "response_action": "errors",
+        "errors": {BlockId.NEAR_MISS_TITLE: "Say what nearly broke, e.g. disk nearly full."},
+    }
+    assert await recorded(bot) == []
