@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     )
     announce_channel: str | None = Field(default=None, alias="INCIDENT_ANNOUNCE_CHANNEL")
     channel_prefix: str = Field(default="incident", alias="INCIDENT_CHANNEL_PREFIX")
+    # Game days run in channels of their own name, so nobody mistakes one for the real thing.
+    drill_prefix: str = Field(default="drill", alias="DRILL_CHANNEL_PREFIX")
     timezone: str = Field(default="UTC", alias="INCIDENT_TIMEZONE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     config_path: str | None = Field(default=None, alias="INCIDENT_CONFIG")
@@ -116,7 +118,7 @@ class Settings(BaseSettings):
     def _review_channel_shape(cls, value: str | None) -> str | None:
         return cls._announce_channel_shape(value)
 
-    @field_validator("channel_prefix")
+    @field_validator("channel_prefix", "drill_prefix")
     @classmethod
     def _prefix_shape(cls, value: str) -> str:
         if not CHANNEL_PREFIX_PATTERN.match(value):

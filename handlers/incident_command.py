@@ -12,7 +12,9 @@ from bot.commands.parse import parse_incident_command
 from bot.domain.limits import RESPONSE_URL_USES
 from bot.domain.requests import (
     Declare,
+    DeclareDrill,
     ListActionItems,
+    ListDrills,
     ListIncidents,
     ListNearMisses,
     OpenDeclareForm,
@@ -26,6 +28,7 @@ from bot.rendering.listing import incident_list
 from bot.rendering.near_misses import near_miss_modal
 from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
+from bot.services.drills import declare_drill, library
 from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
 from bot.services.near_misses import list_near_misses
@@ -63,6 +66,11 @@ async def handle_incident_command(
                 await respond(text="Action items", blocks=blocks)
             if len(pages) > RESPONSES:
                 await respond(f"…and more than fit here; App Home lists {HOME_HINT}.")
+        case ListDrills():
+            await respond(library(deps))
+        case DeclareDrill(severity=severity, name=name):
+            drill = await declare_drill(deps, severity=severity, name=name, declarer=user)
+            await respond(declared_message(drill))
         case ListIncidents():
             found = await visible_open_incidents(deps, user)
             await respond(incident_list(found, deps.clock.now(), deps.policy))

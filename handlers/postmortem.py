@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.domain.postmortems import SECTIONS
+from bot.domain.postmortems import GAME_DAY_SECTIONS, SECTIONS
 from bot.rendering.postmortems import findings_message, items_message
 from bot.services import postmortems
 from bot.services.deps import Deps
@@ -23,7 +23,7 @@ async def handle_editor_submission(
     sections = {
         s.key: values.get(f"{BlockId.SECTION_PREFIX}{s.key}", {}).get("value", {}).get("value")
         or ""
-        for s in SECTIONS
+        for s in (*SECTIONS, *GAME_DAY_SECTIONS)  # the service keeps the incident's own
     }
     channel, user = view["private_metadata"], body["user"]["id"]
     saved = await save_postmortem(deps, channel_id=channel, sections=sections, by=user)

@@ -26,7 +26,7 @@ class ActionItem(Base):
         Index("ix_action_items_incident", "incident_id"),
         # Items by when they were created (the completion rate's windows), covering what the
         # figures read so that a year of items is read from the index alone.
-        Index("ix_action_items_created_at", "created_at", "status", "completed_at"),
+        Index("ix_action_items_created_at", "created_at", "status", "completed_at", "incident_id"),
         # SQLite would otherwise reuse the number of a deleted row; IDs are never reused.
         {"sqlite_autoincrement": True},
     )

@@ -7,12 +7,12 @@ whole history of closed items. Functions never commit: the caller owns the trans
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import cast
 
-from sqlalchemy import Result, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Result, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.action_items import ITEM_CLOSED, ITEM_OPEN, PRIORITIES, ItemStatus
@@ -106,18 +106,28 @@ async def completed_between(
     return _items(await session.execute(query))
 
 
+def _not_a_drill() -> ColumnElement[bool]:
+    """The item belongs to an incident, not a drill: drills count in no figure."""
+    drills = select(Incident.id).where(Incident.is_drill.is_(True))
+    return ActionItem.incident_id.not_in(drills)
+
+
 async def completion_since(*, session: AsyncSession, since: datetime) -> Completion:
-    """Of the items created since `since`, how many are done and the median time it took."""
+    """Of the items created since `since` (drills' left out), how many are done and the
+    median time it took."""
     # An item created in the window is open, or was closed in it (closing comes after creating).
     # Both are index ranges (status; status + completed_at), so older history is never read.
     still_open = await session.execute(
-        select(func.count()).where(ActionItem.status.in_(ITEM_OPEN), ActionItem.created_at >= since)
+        select(func.count()).where(
+            ActionItem.status.in_(ITEM_OPEN), ActionItem.created_at >= since, _not_a_drill()
+        )
     )
     closed = await session.execute(
         select(ActionItem.status, ActionItem.created_at, ActionItem.completed_at).where(
             ActionItem.status.in_(ITEM_CLOSED),
             ActionItem.completed_at >= since,
             ActionItem.created_at >= since,
+            _not_a_drill(),
         )
     )
     rows = closed.tuples().all()
@@ -134,11 +144,12 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
 
 
 async def unpublished_postmortems(*, session: AsyncSession) -> int:
-    """How many postmortems are not published yet."""
+    """How many postmortems (not drills' game-day reviews) are not published yet."""
     result = await session.execute(
         select(func.count())
         .select_from(Postmortem)
-        .where(Postmortem.status != PostmortemStatus.PUBLISHED)
+        .join(Incident, Incident.id == Postmortem.incident_id)
+        .where(Postmortem.status != PostmortemStatus.PUBLISHED, Incident.is_drill.is_(False))
     )
     return int(result.scalar_one())
 
@@ -187,6 +198,10 @@ class Review:
     window_days: int
     unpublished_postmortems: int
     escalate_after_days: int
+    # Near-misses recorded since the last review: (number, title, what prevented the outage).
+    near_misses: list[tuple[int, str, str]] = field(default_factory=list)
+    # The median time to resolve of each of the last weeks (minutes), oldest first.
+    resolve_trend: list[float | None] = field(default_factory=list)
 
     @property
     def open_count(self) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     func,
     or_,
     select,
@@ -54,6 +55,10 @@ class Incident(Base):
     severity: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20))
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A game day: run as an incident is, never announced as real nor counted in a figure.
+    is_drill: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The library scenario the drill plays (its injects are posted on time), if any.
+    scenario: Mapped[str | None] = mapped_column(String(80))
     declared_by: Mapped[str] = mapped_column(String(32))
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # The raw material of time to detect and time to resolve.
@@ -155,6 +160,8 @@ async def add(
     status: str,
     is_private: bool,
     description: str | None,
+    is_drill: bool = False,
+    scenario: str | None = None,
     declared_by: str,
     declared_at: datetime,
     commander_role: str,
@@ -167,6 +174,8 @@ async def add(
         severity=severity,
         status=status,
         is_private=is_private,
+        is_drill=is_drill,
+        scenario=scenario,
         description=description,
         declared_by=declared_by,
         declared_at=declared_at,
@@ -242,6 +251,7 @@ async def latest_with_services(
         .where(
             ImpactedService.service.in_(services),
             Incident.id < incident_id,
+            Incident.is_drill.is_(False),
             Incident.declared_at >= since,
         )
         .order_by(Incident.declared_at.desc(), Incident.id.desc())
@@ -263,6 +273,19 @@ async def lock_by_channel(*, session: AsyncSession, channel_id: str) -> Incident
         select(Incident).where(Incident.channel_id == channel_id).with_for_update()
     )
     return result.scalar_one_or_none()
+
+
+async def running_drills(*, session: AsyncSession) -> list[Incident]:
+    """Drills playing a scenario whose response is not over, with a channel to post in."""
+    result = await session.execute(
+        select(Incident).where(
+            Incident.is_drill.is_(True),
+            Incident.scenario.is_not(None),
+            Incident.channel_id.is_not(None),
+            Incident.status.in_(("investigating", "identified", "mitigated")),
+        )
+    )
+    return list(result.scalars())
 
 
 async def open_incidents(*, session: AsyncSession, statuses: tuple[str, ...]) -> list[Incident]:

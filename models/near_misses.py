@@ -60,6 +60,18 @@ async def latest(*, session: AsyncSession, limit: int) -> list[NearMiss]:
     return list(result.scalars())
 
 
+async def recorded_between(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> list[NearMiss]:
+    """The near-misses recorded in [since, until), oldest first."""
+    result = await session.execute(
+        select(NearMiss)
+        .where(NearMiss.recorded_at >= since, NearMiss.recorded_at < until)
+        .order_by(NearMiss.recorded_at, NearMiss.id)
+    )
+    return list(result.scalars())
+
+
 async def count_between(*, session: AsyncSession, since: datetime, until: datetime) -> int:
     """How many near-misses were recorded in [since, until)."""
     result = await session.execute(

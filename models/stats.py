@@ -51,7 +51,11 @@ async def resolved_between(
             ),
             minutes_between(session, start, Incident.resolved_at),
             or_(start == Incident.declared_at, Incident.detected_at == Incident.declared_at),
-        ).where(Incident.resolved_at >= since, Incident.resolved_at < until)
+        ).where(
+            Incident.resolved_at >= since,
+            Incident.resolved_at < until,
+            Incident.is_drill.is_(False),
+        )
     )
     return [
         (severity, float(detect), float(mitigate), float(resolve), bool(defaulted))
@@ -61,21 +65,28 @@ async def resolved_between(
 
 async def declared_between(
     *, session: AsyncSession, since: datetime, until: datetime
-) -> list[tuple[str, datetime, bool]]:
-    """Incidents declared in [since, until): severity, declared time, whether a recurrence."""
+) -> list[tuple[str, datetime, bool, bool]]:
+    """Incidents and drills declared in [since, until): severity, declared time, whether a
+    recurrence, whether a drill."""
     result = await session.execute(
-        select(Incident.severity, Incident.declared_at, Incident.recurrence_of.is_not(None)).where(
-            Incident.declared_at >= since, Incident.declared_at < until
-        )
+        select(
+            Incident.severity,
+            Incident.declared_at,
+            Incident.recurrence_of.is_not(None),
+            Incident.is_drill,
+        ).where(Incident.declared_at >= since, Incident.declared_at < until)
     )
-    return [(severity, at, bool(recurs)) for severity, at, recurs in result.tuples()]
+    return [
+        (severity, at, bool(recurs), bool(drill)) for severity, at, recurs, drill in result.tuples()
+    ]
 
 
 async def items_created_between(
     *, session: AsyncSession, since: datetime, until: datetime, done: str, wont_do: str
 ) -> ItemCounts:
-    """Action items created in [since, until), by how they closed (`done`, `wont_do`: the
-    stored status values), and the days each done one took, to a tenth of a day."""
+    """Action items of incidents (not drills) created in [since, until), by how they closed
+    (`done`, `wont_do`: the stored status values), and the days each done one took, to a
+    tenth of a day."""
     # Grouped by status and by days to done to a tenth of a day (what the figure shows), so
     # a year of items comes back as a few hundred rows; by the created_at index alone (a
     # status condition would lead the planner through every done item of the history).
@@ -85,7 +96,11 @@ async def items_created_between(
     ).label("tenths")
     result = await session.execute(
         select(ActionItem.status, tenths, func.count())
-        .where(ActionItem.created_at >= since, ActionItem.created_at < until)
+        .where(
+            ActionItem.created_at >= since,
+            ActionItem.created_at < until,
+            ActionItem.incident_id.not_in(select(Incident.id).where(Incident.is_drill.is_(True))),
+        )
         .group_by(ActionItem.status, tenths)
     )
     by_status: dict[str, int] = {}

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo
 from bot.domain.roles import Role
 from bot.rendering.review import weekly_review
 from bot.services.deps import Deps
+from bot.services.stats import resolve_trend
 from models import action_review, ledger
+from models import near_misses as near_miss_rows
 from models.action_review import Review
 from scheduler.delivery import deliver_once
 
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 REVIEW_JOB = "weekly-review"
 ESCALATE_AFTER_DAYS = 14
 COMPLETION_WINDOW_DAYS = 90
+TREND_WEEKS = 4
 SINCE_LAST_REVIEW = timedelta(days=7)
 # chat.postMessage allows about one message per second per channel.
 POST_INTERVAL = 1.0
@@ -58,6 +61,9 @@ async def build_review(deps: Deps, now: datetime) -> Review:
             session=session, since=now - timedelta(days=COMPLETION_WINDOW_DAYS)
         )
         unpublished = await action_review.unpublished_postmortems(session=session)
+        caught = await near_miss_rows.recorded_between(
+            session=session, since=since or now - SINCE_LAST_REVIEW, until=now
+        )
     return Review(
         week=iso_week(now, deps.zone),
         today=today,
@@ -68,6 +74,8 @@ async def build_review(deps: Deps, now: datetime) -> Review:
         window_days=COMPLETION_WINDOW_DAYS,
         unpublished_postmortems=unpublished,
         escalate_after_days=ESCALATE_AFTER_DAYS,
+        near_misses=[(n.id, n.title, n.what_prevented) for n in caught],
+        resolve_trend=await resolve_trend(deps, now, weeks=TREND_WEEKS),
     )
 
 

@@ -27,6 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.integrations.pagerduty import PagerDuty
 from bot.metrics import Metrics
 from bot.services.deps import Deps
+from bot.services.drills import drill_banner
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_client
 from models import inbox as inbox_rows
@@ -89,12 +90,15 @@ def build_runtime(
         token=settings.slack_bot_token, base_url=settings.slack_api_url, metrics=metrics
     )
     http = httpx.AsyncClient(timeout=10)
+    sessions = make_sessions(engine)
+    slack = SlackGateway(client, metrics)
+    slack.banner = drill_banner(sessions)  # every message in a drill's channel says DRILL
     deps = Deps(
         settings=settings,
         policy=policy,
         clock=clock or SystemClock(),
-        sessions=make_sessions(engine),
-        slack=SlackGateway(client, metrics),
+        sessions=sessions,
+        slack=slack,
         pagerduty=PagerDuty(http, events_url=policy.pagerduty_events_url, metrics=metrics),
         metrics=metrics,
     )

@@ -118,6 +118,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     ),
     Subcommand("/incident near-misses", "the latest near-misses", "/incident near-misses"),
     Subcommand(
+        "/incident drill [sev1|sev2|sev3] <scenario or title>",
+        "run a game day: the real process in a drill- channel, never announced as real or paged",
+        "/incident drill sev2 payments database failover",
+    ),
+    Subcommand("/incident drill list", "the scenarios drills can play", "/incident drill list"),
+    Subcommand(
         "/incident stats [7d|30d|90d|quarter|YYYY-MM]",
         "time to detect, mitigate and resolve, frequency, recurrences, action items",
         "/incident stats 90d",

@@ -16,7 +16,9 @@ from bot.domain.requests import (
     ChangeStatus,
     Command,
     Declare,
+    DeclareDrill,
     LinkRecurrence,
+    ListDrills,
     ListIncidents,
     ListNearMisses,
     OpenDeclareForm,
@@ -83,6 +85,8 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return OpenNearMissForm(validate_title(rest, required=False))
         case "near-misses":
             return ListNearMisses()
+        case "drill" | "drills" | "gameday" | "game-day":
+            return _parse_drill(args)
         case "recurrence-of" | "recurrence" if len(args) == 1:
             return LinkRecurrence(args[0])
         case "recurrence-of" | "recurrence":
@@ -116,6 +120,20 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
                 f"{_quoted(rest)} is not a timeline option.", form="/incident timeline"
             )
     return _parse_declare(words)
+
+
+def _parse_drill(words: list[str]) -> DeclareDrill | ListDrills:
+    if [w.lower() for w in words] == ["list"]:
+        return ListDrills()
+    if not words:
+        raise UsageError(
+            "Name the drill: a scenario of the library (`/incident drill list`) or a title, "
+            "e.g. `/incident drill sev2 payments database failover`.",
+            form="/incident drill",
+        )
+    severity, rest = _take_severity(words)
+    name = validate_title(typed_text(" ".join(rest)), required=True)
+    return DeclareDrill(severity=severity, name=name)
 
 
 def _parse_declare(words: list[str]) -> Declare | OpenDeclareForm:

@@ -165,6 +165,7 @@ class Figures:
     recurring: int
     actions: Actions
     near_misses: int = 0
+    drills: int = 0  # game days declared in the window, counted in no other figure
 
     @property
     def recurring_rate(self) -> float | None:
@@ -185,9 +186,10 @@ def figures(
     actions: Actions,
     zone: ZoneInfo,
     near_misses: int = 0,
+    drills: int = 0,
 ) -> Figures:
     """The figures of a window from its incidents declared (severity, when, a recurrence?),
-    its incidents resolved and its action items."""
+    its incidents resolved and its action items (drills left out of all three)."""
     per_week = dict.fromkeys(weeks(window, zone), 0)
     for _, at, _ in declared:
         week = iso_week(at, zone)
@@ -205,6 +207,7 @@ def figures(
         recurring=sum(1 for d in declared if d[2]),
         actions=actions,
         near_misses=near_misses,
+        drills=drills,
     )
 
 

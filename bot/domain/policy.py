@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.domain.catalog import Catalog, build_catalog, runbook_steps, service_from
+from bot.domain.drills import ANNOUNCE_CHOICES, DrillPolicy, scenario_from
 from bot.domain.severity import Severity
 from bot.settings import SettingsError
 
@@ -100,6 +101,8 @@ class Policy:
     catalog: Catalog = field(default_factory=Catalog)
     # How far back an incident of the same service makes the bot ask "is this a recurrence?".
     recurrence_window_days: int = 90
+    # Game days: how they are announced, whom they page, the scenarios they can play.
+    drills: DrillPolicy = field(default_factory=DrillPolicy)
 
     def level(self, severity: Severity) -> SeverityPolicy:
         """Return the policy for one severity."""
@@ -142,6 +145,7 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
         "schedules",
         "services",
         "learning",
+        "drills",
         *(severity.value for severity in Severity),
     ]
     for table in document:
@@ -181,7 +185,35 @@ def _merge(source: Path, document: dict[str, object]) -> Policy:
         schedules=schedules,
         catalog=catalog,
         recurrence_window_days=window,
+        drills=_drills(source, _table(source, document, "drills")),
     )
+
+
+def _drills(source: Path, values: dict[str, object]) -> DrillPolicy:
+    def problem(where: str, what: str) -> SettingsError:
+        return policy_error(source, f"{where} {what}")
+
+    drills = DrillPolicy()
+    for key, value in values.items():
+        where = f"drills.{key}"
+        if key == "announce":
+            if value not in ANNOUNCE_CHOICES:
+                raise problem(where, 'must be "line" (one line marked DRILL) or "none"')
+            drills = replace(drills, announce=str(value))
+        elif key == "page_usergroups":
+            drills = replace(drills, page_usergroups=_usergroups(source, where, value))
+        elif key == "scenarios":
+            if not isinstance(value, list):
+                raise problem(where, "must be written as [[drills.scenarios]] tables")
+            scenarios = tuple(scenario_from(n, v, problem) for n, v in enumerate(value))
+            names = [" ".join(s.name.lower().split()) for s in scenarios]
+            if len(set(names)) < len(names):
+                raise problem(where, "name the same scenario twice; give each its own name")
+            drills = replace(drills, scenarios=scenarios)
+        else:
+            expected = "announce, page_usergroups, scenarios"
+            raise problem(where, f"is not a known key (expected {expected})")
+    return drills
 
 
 def _services(source: Path, tables: dict[str, object]) -> Catalog:

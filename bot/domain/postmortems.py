@@ -47,6 +47,35 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
+# A drill's short game-day review, instead of a postmortem.
+GAME_DAY_SECTIONS: tuple[Section, ...] = (
+    Section("summary", "SUMMARY", "What did the drill practise, and how did it go?"),
+    Section("went_well", "WHAT WENT WELL", "What worked: alerts, runbooks, hand-overs, tools?"),
+    Section(
+        "monitoring_gaps",
+        "GAPS IN MONITORING",
+        "What should have alerted, or alerted sooner, and did not?",
+    ),
+    Section(
+        "runbook_gaps",
+        "GAPS IN RUNBOOKS",
+        "Which step was missing, wrong or unclear when the team needed it?",
+    ),
+    SECTIONS[-1],
+)
+# Business days a game-day review is due after the drill, when its severity names none.
+GAME_DAY_REVIEW_DUE = 5
+
+
+def sections_for(*, is_drill: bool) -> tuple[Section, ...]:
+    """A drill's game-day review sections, or a postmortem's."""
+    return GAME_DAY_SECTIONS if is_drill else SECTIONS
+
+
+def document_name(*, is_drill: bool) -> str:
+    """The document's name in its file name."""
+    return "game-day-review" if is_drill else "postmortem"
+
 
 def due_on(resolved: datetime, business_days: int, zone: ZoneInfo) -> date:
     """The day a postmortem is due: `business_days` Monday-to-Friday days after resolution."""

@@ -166,6 +166,20 @@ class LinkRecurrence:
 
 
 @dataclass(frozen=True)
+class DeclareDrill:
+    """Start a game day: `name` a library scenario or a title; `severity` None takes the
+    scenario's."""
+
+    severity: Severity | None
+    name: str
+
+
+@dataclass(frozen=True)
+class ListDrills:
+    """The scenario library drills can play."""
+
+
+@dataclass(frozen=True)
 class ShowRunbooks:
     """The incident's runbook checklists and where each stands."""
 
@@ -202,6 +216,8 @@ Command = (
     | LinkRecurrence
     | OpenNearMissForm
     | ListNearMisses
+    | DeclareDrill
+    | ListDrills
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (

@@ -132,11 +132,12 @@ def declare_modal(
 def declared_message(incident: Incident) -> str:
     """Tell the declarer where to go, and what Slack refused if anything."""
     if incident.channel_id is None:
-        lines = [f"Incident #{incident.id} is recorded, but its channel could not be created:"]
+        kind = "Drill" if incident.is_drill else "Incident"
+        lines = [f"{kind} #{incident.id} is recorded, but its channel could not be created:"]
     else:
         lines = [
-            f"Incident #{incident.id} is open in <#{incident.channel_id}>. "
-            "You are the Incident Commander until you hand over."
+            f"{'Drill' if incident.is_drill else 'Incident'} #{incident.id} is open in "
+            f"<#{incident.channel_id}>. You are the Incident Commander until you hand over."
         ]
         if incident.setup_problems:
             lines.append("Some of the set-up did not happen:")

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.drills import BANNER
 from bot.domain.mrkdwn import escape_mrkdwn
 from bot.domain.policy import Policy
 from bot.domain.roles import ROLE_NAMES, Role
@@ -130,13 +131,16 @@ def _card_buttons(incident: Incident) -> list[ButtonElement]:
 def card_text(incident: Incident) -> str:
     """Notification fallback for the card."""
     severity = Severity(incident.severity)
-    return f"{severity.label} incident #{incident.id}: {escape_mrkdwn(incident.title)}"
+    kind = "drill" if incident.is_drill else "incident"
+    return f"{severity.label} {kind} #{incident.id}: {escape_mrkdwn(incident.title)}"
 
 
 def channel_topic(incident: Incident, policy: Policy) -> str:
     """`🔴 SEV1 Critical · Investigating · IC <@U…> · title`, within Slack's 250 characters."""
     commander = incident.current_roles.get(Role.COMMANDER.value)
     parts = [severity_line(Severity(incident.severity), policy), Status(incident.status).label]
+    if incident.is_drill:
+        parts.insert(0, BANNER)
     if commander:
         parts.append(f"IC <@{commander}>")
     head = " · ".join(parts)

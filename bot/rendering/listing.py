@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.drills import BANNER
 from bot.domain.figures import Figures
 from bot.domain.limits import MAX_MESSAGE_TEXT
 from bot.domain.mrkdwn import escape_mrkdwn
@@ -38,8 +39,9 @@ def incident_line(incident: Incident, now: datetime, policy: Policy) -> str:
     """`🔴 SEV1 Critical · #3 payments down · Investigating · IC @ann · 42 min · #channel`."""
     commander = incident.current_roles.get(Role.COMMANDER.value)
     lock = " 🔒" if incident.is_private else ""
+    drill = f"{BANNER} " if incident.is_drill else ""
     return (
-        f"{severity_line(Severity(incident.severity), policy)} · *#{incident.id}* "
+        f"{drill}{severity_line(Severity(incident.severity), policy)} · *#{incident.id}* "
         f"{escape_mrkdwn(incident.title)}{lock} · {Status(incident.status).label} · "
         f"IC {f'<@{commander}>' if commander else '_none_'} · "
         f"{duration(incident.declared_at, now)} · <#{incident.channel_id}>"

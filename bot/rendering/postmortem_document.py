@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.domain.postmortems import SECTIONS
+from bot.domain.postmortems import sections_for
 from bot.domain.roles import Role
 from bot.domain.severity import Severity
 from bot.domain.times import duration, local_time
@@ -28,10 +28,11 @@ def document(
     severity = Severity(incident.severity)
     end = incident.resolved_at or incident.declared_at
     commander = incident.current_roles.get(Role.COMMANDER.value)
+    heading = "Game-day review: drill" if incident.is_drill else "Postmortem: incident"
     lines = [
-        f"# Postmortem: incident #{incident.id} {incident.title}",
+        f"# {heading} #{incident.id} {incident.title}",
         "",
-        f"**INCIDENT:** #{incident.id} {incident.title}",
+        f"**{'DRILL' if incident.is_drill else 'INCIDENT'}:** #{incident.id} {incident.title}",
         f"**DATE:** {local_time(incident.started_at, zone)}",
         f"**DURATION:** {duration(incident.started_at, end)} "
         f"(impact began {local_time(incident.started_at, zone)}, "
@@ -43,7 +44,9 @@ def document(
     ]
     if commander:
         lines.append(f"**INCIDENT COMMANDER:** {names.get(commander, commander)}")
-    for section in SECTIONS:
+    if incident.scenario:
+        lines.append(f"**SCENARIO:** {incident.scenario}")
+    for section in sections_for(is_drill=incident.is_drill):
         lines += ["", f"## {section.title}", ""]
         text = postmortem.sections.get(section.key, "").strip()
         if section.key == "action_items" and items:
@@ -52,7 +55,7 @@ def document(
         lines += (
             [markdown_text(text, names)] if text else [f"_{p}_" for p in section.prompt.split("\n")]
         )
-        if section.key == "impact":
+        if section.key == ("summary" if incident.is_drill else "impact"):
             lines += ["", "## TIMELINE", "", *_timeline(entries, zone, names)]
     return "\n".join(lines) + "\n"
 

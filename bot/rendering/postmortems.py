@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.mrkdwn import escape_mrkdwn
-from bot.domain.postmortems import SECTIONS
+from bot.domain.postmortems import sections_for
 from bot.rendering.text import text_sections
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from models import Incident, Postmortem
@@ -27,6 +27,14 @@ def _open(postmortem: Postmortem) -> str:
 
 def drafted_notice(incident: Incident, postmortem: Postmortem) -> str:
     """Posted in the channel when the draft exists."""
+    if incident.is_drill:
+        return (
+            f"🧪 Drill #{incident.id} is over: its game-day review is drafted from the timeline."
+            f"{_open(postmortem)} Owner: <@{postmortem.owner}>, due "
+            f"{postmortem.due_on.isoformat()}. What went well, the gaps in monitoring and in "
+            "runbooks, and the action items: `/incident postmortem edit` to write them, "
+            "`/incident postmortem publish` when it's done. No postmortem: this was practice."
+        )
     return (
         f"📝 The postmortem of incident #{incident.id} is drafted from the timeline."
         f"{_open(postmortem)} Owner: <@{postmortem.owner}>, due {postmortem.due_on.isoformat()}. "
@@ -36,6 +44,11 @@ def drafted_notice(incident: Incident, postmortem: Postmortem) -> str:
 
 def published_notice(incident: Incident, postmortem: Postmortem, by: str) -> str:
     """Posted in the channel on publication."""
+    if incident.is_drill:
+        return (
+            f"✅ The game-day review is published (by <@{by}>); drill #{incident.id} is closed."
+            f"{_open(postmortem)}"
+        )
     return (
         f"✅ The postmortem is published (by <@{by}>); incident #{incident.id} is closed."
         f"{_open(postmortem)}"
@@ -59,7 +72,7 @@ def editor_modal(incident: Incident, postmortem: Postmortem, channel_id: str) ->
     view = View(
         type="modal",
         callback_id=CallbackId.EDIT_POSTMORTEM,
-        title="Edit the postmortem",
+        title="Edit the game-day review" if incident.is_drill else "Edit the postmortem",
         submit="Save",
         close="Cancel",
         private_metadata=channel_id,
@@ -76,7 +89,7 @@ def editor_modal(incident: Incident, postmortem: Postmortem, channel_id: str) ->
                     initial_value=postmortem.sections.get(section.key) or None,
                 ),
             )
-            for section in SECTIONS
+            for section in sections_for(is_drill=incident.is_drill)
         ],
     )
     result: dict[str, Any] = view.to_dict()

@@ -25,6 +25,7 @@ from models.action_review import ItemRow, Review
 
 MAIN_OVERDUE_ROWS = 15
 MAIN_COMPLETED_ROWS = 10
+MAIN_NEAR_MISS_ROWS = 10
 THREAD_ROWS = 40
 DM_ITEMS_WITH_CONTROLS = 20
 # Long titles are cut, so that one line always fits in a section.
@@ -66,6 +67,8 @@ def weekly_review(review: Review, prefix: str) -> list[Post]:
             else ["*Completed since the last review:* nothing yet."],
         ),
     ]
+    if review.near_misses:
+        blocks += _sections("review_near_misses", near_miss_lines(review))
     more_overdue = overdue[MAIN_OVERDUE_ROWS:]
     more_completed = completed[MAIN_COMPLETED_ROWS:]
     if more_overdue or more_completed:
@@ -118,9 +121,39 @@ def summary(review: Review) -> str:
             f"*{len(review.completed)} completed since the last review*"
             + (" 🎉" if review.completed else ""),
             f"*Last {review.window_days} days:* {done}{took}",
+            *([trend_line(review.resolve_trend)] if review.resolve_trend else []),
             f"*Postmortems not yet published:* {review.unpublished_postmortems}",
         ]
     )
+
+
+def trend_line(medians: list[float | None]) -> str:
+    """`*Time to resolve, median by week:* 52 min → — → 41 min (↓ 11 min)`, oldest first."""
+    shown = " → ".join("—" if m is None else _minutes(m) for m in medians)
+    measured = [m for m in medians if m is not None]
+    if len(measured) >= 2 and measured[-1] != measured[0]:
+        arrow = "↓" if measured[-1] < measured[0] else "↑"
+        shown += f" ({arrow} {_minutes(abs(measured[-1] - measured[0]))})"
+    return f"*Time to resolve, median of each of the last {len(medians)} weeks:* {shown}"
+
+
+def _minutes(value: float) -> str:
+    return f"{value / 60:.1f} h" if value >= 120 else f"{value:.0f} min"
+
+
+def near_miss_lines(review: Review) -> list[str]:
+    """The near-misses caught since the last review, celebrated."""
+    count = len(review.near_misses)
+    lines = [
+        f"*Near-misses caught since the last review ({count})* — caught before customers noticed 🎉"
+    ]
+    lines += [
+        f"• *#{number}* {_clip(title)} — stopped by: {_clip(prevented)}"
+        for number, title, prevented in review.near_misses[:MAIN_NEAR_MISS_ROWS]
+    ]
+    if count > MAIN_NEAR_MISS_ROWS:
+        lines.append(f"…and {count - MAIN_NEAR_MISS_ROWS} more: `/incident near-misses`")
+    return lines
 
 
 def _items(count: int, kind: str = "") -> str:

@@ -53,6 +53,7 @@ def stats_json(figures: Figures, zone: ZoneInfo) -> dict[str, Any]:
             "p90_days_to_complete": figures.actions.days_to_complete.p90,
         },
         "near_misses": {"count": figures.near_misses, "ratio": figures.near_miss_ratio},
+        "drills": {"count": figures.drills},
     }
 
 
@@ -169,6 +170,9 @@ def stats_blocks(current: Figures, previous: Figures) -> list[dict[str, Any]]:
             f"; {current.start_defaulted} had no impact start or detection time set, so their "
             "declaration time stood in"
         )
+    if current.drills:
+        drills = "drill" if current.drills == 1 else "drills"
+        note += f". {current.drills} {drills} ran in the window, counted in no figure"
     blocks = [
         HeaderBlock(block_id=STATS_HEAD, text=f"How we're doing: {current.window.label}"),
         SectionBlock(

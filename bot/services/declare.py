@@ -21,10 +21,12 @@ from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.errors import SlackRefusal
 from bot.rendering.declare import setup_repaired
+from bot.rendering.drills import drill_line
 from bot.rendering.incident import announcement, card_text, channel_topic, incident_card
 from bot.services.deps import Deps
 from bot.services.impact import service_became_impacted
 from bot.services.incidents import channel_of, posted_since
+from bot.services.once import send_once
 from bot.services.paging import page_severity
 from bot.services.recurrence import ask_if_recurrence
 from bot.services.runbooks import post_severity_runbook
@@ -34,6 +36,7 @@ from models import impacted as impacted_rows
 from models import incidents as incident_rows
 
 MAX_NAME_ATTEMPTS = 30
+DRILL_LINE_JOB = "drill-line"
 # Each step renews the claim; one this old belongs to a process that died mid-declaration.
 STALE_AFTER = timedelta(seconds=15)
 
@@ -49,6 +52,9 @@ class Declaration:
     is_private: bool = False
     # The impacted services' slugs; None: those the title names.
     services: tuple[str, ...] | None = None
+    # A game day, and the library scenario it plays (if any).
+    is_drill: bool = False
+    scenario: str | None = None
 
 
 async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
@@ -60,6 +66,8 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             severity=declaration.severity.value,
             status=Status.INVESTIGATING.value,
             is_private=declaration.is_private,
+            is_drill=declaration.is_drill,
+            scenario=declaration.scenario,
             description=declaration.description,
             declared_by=declaration.declarer,
             declared_at=deps.clock.now(),
@@ -72,7 +80,11 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             kind="declared",
             occurred_at=incident.declared_at,
             actor=declaration.declarer,
-            data={"severity": declaration.severity.value, "title": declaration.title},
+            data={
+                "severity": declaration.severity.value,
+                "title": declaration.title,
+                **({"drill": True} if declaration.is_drill else {}),
+            },
         )
         catalog = deps.policy.catalog
         slugs = declaration.services
@@ -181,8 +193,9 @@ class SetUp:
                 return
         day = incident.declared_at.astimezone(deps.zone).date()
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
+            settings = deps.settings
             name = channel_name(
-                prefix=deps.settings.channel_prefix,
+                prefix=settings.drill_prefix if incident.is_drill else settings.channel_prefix,
                 day=day,
                 title=incident.title,
                 number=incident.id,
@@ -214,7 +227,10 @@ class SetUp:
         if incident.card_ts is None or not incident.card_pinned:
             steps["post the incident card"] = self._post_card()
         announce_to = deps.settings.announce_channel
-        if announce_to and not incident.is_private and incident.announcement_ts is None:
+        if incident.is_drill:
+            if announce_to and not incident.is_private and deps.policy.drills.announce == "line":
+                steps[f"say in {announce_to} that a drill runs"] = self._drill_line(announce_to)
+        elif announce_to and not incident.is_private and incident.announcement_ts is None:
             steps[f"announce in {announce_to}"] = self._announce(announce_to)
         outcomes = await asyncio.gather(*steps.values(), return_exceptions=True)
         for step, outcome in zip(steps, outcomes, strict=True):
@@ -272,6 +288,15 @@ class SetUp:
             f"announced it in {announce_to}", announcement_channel_id=where, announcement_ts=ts
         )
 
+    async def _drill_line(self, announce_to: str) -> None:
+        """One line marked DRILL, never the announcement of a real incident (sent once)."""
+        incident, deps = self.incident, self.deps
+
+        async def say() -> None:
+            await deps.slack.post_joining(announce_to, text=drill_line(incident))
+
+        await send_once(deps, key=f"drill-line:{incident.id}", job=DRILL_LINE_JOB, send=say)
+
     async def _posted_before(
         self, channel: str, matches: Callable[[dict[str, Any]], bool]
     ) -> str | None:
@@ -286,7 +311,9 @@ class SetUp:
             )
         except SlackRefusal as refusal:
             self.failures["page the responders"] = refusal
-        pages_someone = self.deps.policy.level(Severity(incident.severity)).pages_someone
+        level = self.deps.policy.level(Severity(incident.severity))
+        drill_groups = self.deps.policy.drills.page_usergroups
+        pages_someone = bool(drill_groups) if incident.is_drill else level.pages_someone
         await self._mark("paged the responders" if pages_someone else None, paged=True)
 
     async def _services(self) -> None:

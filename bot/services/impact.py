@@ -75,13 +75,14 @@ async def service_became_impacted(deps: Deps, incident: Incident, slug: str, *, 
     service = deps.policy.catalog.get(slug)
     if service is None:
         return  # taken out of the catalog since
-    await send_once(
-        deps,
-        key=f"impact:{incident.id}:{slug}",
-        job=IMPACT_JOB,
-        send=lambda: _tell_owner(deps, incident, service, by),
-    )
-    await page_service(deps, incident, service, by=by)
+    if not incident.is_drill:  # a drill pings no owner and pages no on-call
+        await send_once(
+            deps,
+            key=f"impact:{incident.id}:{slug}",
+            job=IMPACT_JOB,
+            send=lambda: _tell_owner(deps, incident, service, by),
+        )
+        await page_service(deps, incident, service, by=by)
     await post_service_runbook(deps, incident, service)
 
 

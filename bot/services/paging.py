@@ -50,7 +50,7 @@ async def page(deps: Deps, incident: Incident, *, by: str, resuming: bool = Fals
 async def page_service(deps: Deps, incident: Incident, service: Service, *, by: str) -> None:
     """Page a service's on-call group and its PagerDuty service, each once for the incident,
     if the incident's severity pages services."""
-    if not deps.policy.level(Severity(incident.severity)).page_services:
+    if incident.is_drill or not deps.policy.level(Severity(incident.severity)).page_services:
         return
     if service.oncall:
         await send_once(
@@ -123,7 +123,8 @@ async def _alert_service(deps: Deps, incident: Incident, service: Service, by: s
 
 
 async def page_severity(deps: Deps, incident: Incident, *, by: str, resuming: bool = False) -> None:
-    """Page whoever the incident's severity calls for; failures are said in the channel.
+    """Page whoever the incident's severity calls for (a drill: the policy's drill groups, and
+    never PagerDuty); failures are said in the channel.
 
     `resuming` a page cut short skips the targets the timeline says were paged already.
     """
@@ -131,7 +132,8 @@ async def page_severity(deps: Deps, incident: Incident, *, by: str, resuming: bo
     severity = Severity(incident.severity)
     level = deps.policy.level(severity)
     paged = await _paged_already(deps, incident) if resuming else set()
-    for group in level.page_usergroups:
+    groups = deps.policy.drills.page_usergroups if incident.is_drill else level.page_usergroups
+    for group in groups:
         try:
             group_id, members = await deps.slack.usergroup_members(group)
             if group_id in paged:
@@ -143,6 +145,8 @@ async def page_severity(deps: Deps, incident: Incident, *, by: str, resuming: bo
             continue
         await deps.slack.post(channel, text=paged_usergroup(group_id, incident, level))
         await _record(deps, incident, by, {"target": "usergroup", "usergroup": group_id})
+    if incident.is_drill:
+        return
     if level.pagerduty_routing_key and level.pagerduty_routing_key not in paged:
         try:
             await deps.pagerduty.trigger(

@@ -6,7 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.blameless import check_sections
-from bot.domain.postmortems import SECTIONS, PostmortemStatus, due_on
+from bot.domain.postmortems import (
+    GAME_DAY_REVIEW_DUE,
+    PostmortemStatus,
+    document_name,
+    due_on,
+    sections_for,
+)
 from bot.domain.roles import Role
 from bot.domain.severity import Severity
 from bot.domain.status import Status
@@ -37,9 +43,12 @@ class NeedsConfirmation(Exception):
 
 
 async def start_if_required(deps: Deps, change: Change) -> bool:
-    """On resolution: start the postmortem the severity requires (owner: the IC)."""
+    """On resolution: start the postmortem the severity requires, or a drill's game-day
+    review (owner: the IC)."""
     incident = change.incident
     days = deps.policy.level(Severity(incident.severity)).postmortem_due_business_days
+    if incident.is_drill:
+        days = days or GAME_DAY_REVIEW_DUE
     if not days:
         return False
     existing = await postmortem_rows.for_incident(session=change.session, incident_id=incident.id)
@@ -95,7 +104,8 @@ async def _put(
     """Rewrite the canvas, or make one (a file where canvases are refused); returns the
     (canvas ID, file ID, link) to store, or None when what is stored still holds."""
     channel = channel_of(incident)
-    title = f"Postmortem: incident #{incident.id} {incident.title}"
+    kind = "Game-day review: drill" if incident.is_drill else "Postmortem: incident"
+    title = f"{kind} #{incident.id} {incident.title}"
     canvas_id, file_id, link = postmortem.canvas_id, postmortem.file_id, postmortem.link
     kept = None
     if link and not (canvas_id or file_id):
@@ -114,7 +124,7 @@ async def _put(
         # Canvases are not available everywhere (free workspaces, admin settings): a file is.
         file = await deps.slack.upload(
             channel,
-            filename=f"incident-{incident.id}-postmortem.md",
+            filename=f"incident-{incident.id}-{document_name(is_drill=incident.is_drill)}.md",
             content=markdown,
             title=title,
         )
@@ -141,9 +151,9 @@ async def save_sections(
     deps: Deps, *, channel_id: str, sections: dict[str, str], by: str
 ) -> list[dict[str, Any]]:
     """Store what the editor wrote, check it for blame, re-draft; returns the findings."""
-    known = {s.key for s in SECTIONS}
     names = await _people(deps, channel_id)
     async with incident_change(deps, channel_id, by=by) as change:
+        known = {s.key for s in sections_for(is_drill=change.incident.is_drill)}
         postmortem = await _locked(change)
         if postmortem.status == PostmortemStatus.PUBLISHED:
             raise UserFacingError("This postmortem is published; it can't be edited any more.")
@@ -281,8 +291,8 @@ def _none_yet(incident: Incident) -> str:
 
 
 async def _announce_published(deps: Deps, incident: Incident, postmortem: Postmortem) -> None:
-    if incident.is_private or not deps.settings.announce_channel:
-        return
+    if incident.is_private or incident.is_drill or not deps.settings.announce_channel:
+        return  # a drill's review stays in its channel: nothing real to announce
     async with deps.sessions() as session:
         fresh = await postmortem_rows.for_incident(session=session, incident_id=incident.id)
     text = published_announcement(incident, fresh or postmortem)

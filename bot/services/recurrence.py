@@ -42,7 +42,7 @@ async def link_recurrence(deps: Deps, *, channel_id: str, reference: str, by: st
 
 async def ask_if_recurrence(deps: Deps, incident: Incident) -> None:
     """Ask once, when an impacted service had an incident in the policy's window."""
-    if not incident.service_slugs or incident.recurrence_of is not None:
+    if not incident.service_slugs or incident.recurrence_of is not None or incident.is_drill:
         return
     since = incident.declared_at - timedelta(days=deps.policy.recurrence_window_days)
     async with deps.sessions() as session:

@@ -3,6 +3,7 @@ figures (bot.domain.figures); every view, Slack, App Home and the CLI, goes thro
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +46,20 @@ async def measure_with_previous(deps: Deps, window: Window) -> tuple[Figures, Fi
     return current, previous
 
 
+async def resolve_trend(deps: Deps, now: datetime, *, weeks: int) -> list[float | None]:
+    """The median time to resolve (minutes) of each of the `weeks` 7-day windows up to
+    `now`, oldest first; None for a week that resolved nothing."""
+    medians: list[float | None] = []
+    async with deps.sessions() as session:
+        for back in range(weeks, 0, -1):
+            until = now - timedelta(days=7 * (back - 1))
+            resolved = await stat_rows.resolved_between(
+                session=session, since=until - timedelta(days=7), until=until
+            )
+            medians.append(summarize([minutes for *_, minutes, _ in resolved]).median)
+    return medians
+
+
 async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures:
     span = {"since": window.since, "until": window.until}
     declared = await stat_rows.declared_between(session=session, **span)
@@ -55,7 +70,7 @@ async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures
     near_misses = await near_miss_rows.count_between(session=session, **span)
     return figures(
         window,
-        declared=[(Severity(s), at, recurs) for s, at, recurs in declared],
+        declared=[(Severity(s), at, recurs) for s, at, recurs, drill in declared if not drill],
         resolved=[
             Resolved(Severity(s), detect, mitigate, resolve, defaulted)
             for s, detect, mitigate, resolve, defaulted in resolved
@@ -68,4 +83,5 @@ async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures
         ),
         zone=deps.zone,
         near_misses=near_misses,
+        drills=sum(1 for *_, drill in declared if drill),
     )

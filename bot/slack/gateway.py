@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,12 @@ def make_client(
     )
 
 
+# The banner every message posted in a channel carries (a drill's "🧪 DRILL"), or None.
+Banner = Callable[[str], Awaitable[str | None]]
+BANNER_BLOCK = "channel_banner"
+MAX_BLOCKS = 50
+
+
 class SlackGateway(Directory):
     """Typed wrappers over the Web API calls the bot makes."""
 
@@ -48,6 +55,21 @@ class SlackGateway(Directory):
         super().__init__()
         self.client = client
         self.metrics = metrics or Metrics()
+        self.banner: Banner | None = None
+
+    async def _bannered(
+        self, channel: str, text: str, blocks: list[dict[str, Any]] | None
+    ) -> tuple[str, list[dict[str, Any]] | None]:
+        """The message as posted in `channel`: its banner before the text and atop the blocks."""
+        banner = await self.banner(channel) if self.banner else None
+        if banner is None:
+            return text, blocks
+        if not text.startswith(banner):
+            text = f"{banner} · {text}"
+        if blocks and blocks[0].get("block_id") != BANNER_BLOCK and len(blocks) < MAX_BLOCKS:
+            mark = {"type": "mrkdwn", "text": f"*{banner}* — practice, not a real incident"}
+            blocks = [{"type": "context", "block_id": BANNER_BLOCK, "elements": [mark]}, *blocks]
+        return text, blocks
 
     async def call(self, method: str, **args: Any) -> dict[str, Any]:
         """Call a Web API method; raise SlackRefusal when Slack answers with an error."""
@@ -95,6 +117,7 @@ class SlackGateway(Directory):
         thread_ts: str | None = None,
     ) -> str:
         """Post a message (in a thread if `thread_ts`); returns its ts."""
+        text, blocks = await self._bannered(channel, text, blocks)
         data = await self.call(
             "chat.postMessage", channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
         )
@@ -104,6 +127,7 @@ class SlackGateway(Directory):
         self, channel: str, user: str, *, text: str, blocks: list[dict[str, Any]] | None = None
     ) -> None:
         """Show a message to one person in a channel."""
+        text, blocks = await self._bannered(channel, text, blocks)
         await self.call("chat.postEphemeral", channel=channel, user=user, text=text, blocks=blocks)
 
     async def post_joining(
@@ -123,6 +147,7 @@ class SlackGateway(Directory):
         self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
     ) -> None:
         """Edit a message in place."""
+        text, blocks = await self._bannered(channel, text, blocks)
         await self.call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
 
     async def pin(self, channel: str, ts: str) -> None:

@@ -15,6 +15,7 @@ from bot.app.factory import build_runtime
 from bot.clock import FrozenClock
 from emulator import Message, SlackEmulator
 from models import incidents as incident_rows
+from models import near_misses as near_miss_rows
 from models import postmortems as postmortem_rows
 from models.action_items import add as add_item
 from scheduler.delivery import IncompleteRun
@@ -167,8 +168,10 @@ async def test_the_review_counts_lists_overdue_escalates_and_celebrates_the_week
         "*2 completed since the last review* 🎉\n"
         # Created in 90 days: 9 items, 3 done (in 10, 4 and 8 days); won't do counts as not done.
         "*Last 90 days:* 33% of 9 items created are done · median time to complete 8 d\n"
+        "*Time to resolve, median of each of the last 4 weeks:* — → — → — → —\n"
         "*Postmortems not yet published:* 1"
     )
+    assert "review_near_misses" not in [b["block_id"] for b in review.blocks or []]
     source = "#1 Payments &lt;down&gt; &amp; out"
     assert block(review.blocks, "review_overdue")["text"]["text"].split("\n") == [
         "*Overdue (4)*",
@@ -184,6 +187,81 @@ async def test_the_review_counts_lists_overdue_escalates_and_celebrates_the_week
         f"🎉 *INC-5* Add dashboard · {source} · thanks <@U0ALICE>!",
     ]
     assert review.replies == []
+
+
+async def resolved(bot: RunningBot, title: str, *, at: datetime, minutes: int) -> int:
+    """An incident resolved at `at`, `minutes` after its impact started."""
+    number = await incident(bot, title)
+    async with bot.runtime.deps.sessions.begin() as session:
+        found = await incident_rows.get(session=session, number=number)
+        assert found is not None
+        found.started_at = found.detected_at = at - timedelta(minutes=minutes)
+        found.resolved_at = at
+    return number
+
+
+async def test_the_review_celebrates_the_near_misses_and_shows_the_time_to_resolve_trend(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    # Resolved three and two weeks before the review, and in its last week (two incidents).
+    await resolved(bot, "db failover", at=MONDAY - timedelta(days=17), minutes=90)
+    await resolved(bot, "queue backlog", at=MONDAY - timedelta(days=10), minutes=50)
+    await resolved(bot, "cache stampede", at=MONDAY - timedelta(days=3), minutes=40)
+    await resolved(bot, "dns blip", at=MONDAY - timedelta(days=1), minutes=20)
+    async with bot.runtime.deps.sessions.begin() as session:
+        for title, prevented, at in (
+            ("disk nearly full <!here>", "the 80% disk alert", MONDAY - timedelta(days=2)),
+            ("cert about to expire", "the expiry check in CI", MONDAY - timedelta(days=5)),
+            ("old near-miss", "a canary", MONDAY - timedelta(days=9)),
+        ):
+            await near_miss_rows.add(
+                session=session,
+                title=title,
+                what_happened="…",
+                what_prevented=prevented,
+                services=[],
+                by="U0ALICE",
+                at=at,
+            )
+    assert await run(bot, MONDAY) == 1
+    [review] = reviews(emu)
+    summary = block(review.blocks, "review_summary")["text"]["text"]
+    # Four weeks, oldest first: nothing, 90 min, 50 min, then the median of 40 and 20.
+    assert (
+        "*Time to resolve, median of each of the last 4 weeks:* — → 90 min → 50 min → 30 min "
+        "(↓ 60 min)"
+    ) in summary.split("\n")
+    assert block(review.blocks, "review_near_misses")["text"]["text"].split("\n") == [
+        "*Near-misses caught since the last review (2)* — caught before customers noticed 🎉",
+        "• *#2* cert about to expire — stopped by: the expiry check in CI",
+        "• *#1* disk nearly full &lt;!here&gt; — stopped by: the 80% disk alert",
+    ]
+
+
+async def test_a_drills_items_and_review_count_in_no_figure_of_the_review(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    real = await incident(bot, "payments down")
+    drill = await incident(bot, "game day")
+    async with bot.runtime.deps.sessions.begin() as session:
+        found = await incident_rows.get(session=session, number=drill)
+        assert found is not None
+        found.is_drill = True
+        await postmortem_rows.add(
+            session=session,
+            incident_id=drill,
+            owner="U0ALICE",
+            due_on=date(2025, 1, 24),
+            created_at=day(1, 15),
+        )
+    await item(bot, real, "Add retries", "U0BOB", created=day(1, 8), closed=day(1, 10))
+    await item(bot, drill, "Fix the runbook", "U0BOB", created=day(1, 15))
+    await item(bot, drill, "Add an alert", "U0BOB", created=day(1, 15), closed=day(1, 16))
+    assert await run(bot, MONDAY) == 1
+    [review] = reviews(emu)
+    summary = block(review.blocks, "review_summary")["text"]["text"]
+    assert "*Last 90 days:* 100% of 1 item created are done" in summary
+    assert summary.endswith("*Postmortems not yet published:* 0")
 
 
 async def test_private_items_are_counted_and_their_owners_pinged_but_never_described(
