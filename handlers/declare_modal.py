@@ -8,9 +8,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.commands.help import UsageError
-from bot.commands.parse import validate_title
+from bot.commands.parse import SEVERITY_CHOICES, validate_title
 from bot.domain.severity import Severity
-from bot.rendering.declare import PRIVATE, declared_message
+from bot.rendering.declare import NEAR_MISS, PRIVATE, declared_message
+from bot.rendering.near_misses import near_miss_modal
 from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
 from bot.slack.ids import BlockId, CallbackId
@@ -27,11 +28,24 @@ async def handle_declare_submission(
         problem = error.message.split("\n\n")[0]
         await ack(response_action="errors", errors={BlockId.DECLARE_TITLE: problem})
         return
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    kind = values.get(BlockId.DECLARE_KIND, {}).get("value", {}).get("selected_option") or {}
+    if kind.get("value") == NEAR_MISS:
+        # Its own short form, in place of this one: what happened and what stopped it.
+        form = near_miss_modal(
+            title=title, catalog=deps.policy.catalog, response_url=metadata.get("response_url")
+        )
+        await ack(response_action="update", view=form)
+        return
+    chosen = values[BlockId.DECLARE_SEVERITY]["value"].get("selected_option")
+    if not chosen:
+        problem = f"Pick a severity for the incident. {SEVERITY_CHOICES}"
+        await ack(response_action="errors", errors={str(BlockId.DECLARE_SEVERITY): problem})
+        return
     await ack()
-    severity = values[BlockId.DECLARE_SEVERITY]["value"]["selected_option"]["value"]
+    severity = chosen["value"]
     checked = values[BlockId.DECLARE_PRIVATE]["value"].get("selected_options") or []
     declarer = body["user"]["id"]
-    metadata = json.loads(view.get("private_metadata") or "{}")
     declaration = Declaration(
         severity=Severity(severity),
         title=title,

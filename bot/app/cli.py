@@ -1,5 +1,6 @@
 """The command line:
-`python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler|stats`."""
+`python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler|stats|
+near-misses`."""
 
 from __future__ import annotations
 
@@ -36,8 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--since", help="first day (2025-01-01) or ISO time; default 30 days ago")
     stats.add_argument("--until", help="last day (through its end) or ISO time; default now")
     stats.add_argument("--format", choices=("json", "csv", "text"), default="text")
+    near = sub.add_parser("near-misses", help="export the near-misses of a window")
+    near.add_argument("--since", help="first day (2025-01-01) or ISO time; default 30 days ago")
+    near.add_argument("--until", help="last day (through its end) or ISO time; default now")
+    near.add_argument("--format", choices=("json", "csv"), default="csv")
     args = parser.parse_args(argv)
-    quiet = args.command in ("demo", "export", "run-job", "stats")  # they print a result, not a log
+    quiet = args.command in (
+        "demo",
+        "export",
+        "run-job",
+        "stats",
+        "near-misses",
+    )  # they print a result, not a log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
@@ -61,6 +72,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(
                 run_stats(settings, since=args.since, until=args.until, output_format=args.format)
+            )
+        if args.command == "near-misses":
+            from bot.app.stats_cli import run_near_miss_export
+
+            return asyncio.run(
+                run_near_miss_export(
+                    settings, since=args.since, until=args.until, output_format=args.format
+                )
             )
         if args.command == "run-job":
             from bot.app.jobs_cli import run_job_command

@@ -1,5 +1,6 @@
 """`python -m bot stats`: print the figures of a window as JSON (the stable contract in the
-README), CSV or text. It only reads; no Slack settings are needed."""
+README), CSV or text; `python -m bot near-misses`: export the window's near-misses as JSON or
+CSV. They only read; no Slack settings are needed."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app.factory import build_runtime
 from bot.clock import Clock, SystemClock
 from bot.domain.figures import Window
+from bot.rendering.near_misses import near_misses_csv, near_misses_json
 from bot.rendering.stats import stats_csv, stats_json, stats_text
 from bot.services.stats import measure_with_previous
 from bot.settings import Settings
+from models import near_misses as near_miss_rows
 
 FORMATS = ("json", "csv", "text")
 DEFAULT_DAYS = 30
@@ -71,9 +74,7 @@ async def run_stats(
     try:
         current, previous = await measure_with_previous(runtime.deps, window)
     except SQLAlchemyError as error:
-        problem = str(getattr(error, "orig", None) or type(error).__name__)
-        print(f"Cannot read incidents from DATABASE_URL: {problem}", file=sys.stderr)
-        return 1
+        return _unreadable(error)
     finally:
         await runtime.close()
     if output_format == "json":
@@ -83,3 +84,42 @@ async def run_stats(
     else:
         print(stats_text(current, previous), end="")
     return 0
+
+
+async def run_near_miss_export(
+    settings: Settings,
+    *,
+    since: str | None,
+    until: str | None,
+    output_format: str,
+    clock: Clock | None = None,
+) -> int:
+    """Print the window's near-misses, oldest first; 2 on a bad window, 1 if unreadable."""
+    now = (clock or SystemClock()).now()
+    try:
+        window = window_between(since, until, now=now, zone=settings.zone)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    runtime = build_runtime(settings, clock=clock)
+    try:
+        async with runtime.deps.sessions() as session:
+            found = await near_miss_rows.recorded_between(
+                session=session, since=window.since, until=window.until
+            )
+    except SQLAlchemyError as error:
+        return _unreadable(error)
+    finally:
+        await runtime.close()
+    if output_format == "json":
+        rows = near_misses_json(found, settings.zone)
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        print(near_misses_csv(found, settings.zone), end="")
+    return 0
+
+
+def _unreadable(error: SQLAlchemyError) -> int:
+    problem = str(getattr(error, "orig", None) or type(error).__name__)
+    print(f"Cannot read incidents from DATABASE_URL: {problem}", file=sys.stderr)
+    return 1

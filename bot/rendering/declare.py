@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     InputBlock,
     Option,
     PlainTextInputElement,
+    RadioButtonsElement,
     StaticMultiSelectElement,
     StaticSelectElement,
 )
@@ -24,6 +25,8 @@ from models import Incident
 
 MAX_DESCRIPTION = 2900
 PRIVATE = "private"
+INCIDENT = "incident"
+NEAR_MISS = "near-miss"
 MAX_OPTIONS = 100  # a select menu's limit
 
 
@@ -60,6 +63,23 @@ def _severity_option(severity: Severity, policy: Policy) -> Option:
     return Option(value=severity.value, label=f"{severity.label} {level.name}: {level.description}")
 
 
+def _kind_input() -> InputBlock:
+    incident = Option(value=INCIDENT, label="Incident", description="Something is broken now")
+    near_miss = Option(
+        value=NEAR_MISS,
+        label="Near-miss",
+        description="It nearly broke, and something stopped it",
+    )
+    return InputBlock(
+        block_id=BlockId.DECLARE_KIND,
+        label="What is it?",
+        optional=True,
+        element=RadioButtonsElement(
+            action_id="value", options=[incident, near_miss], initial_option=incident
+        ),
+    )
+
+
 def declare_modal(
     *,
     title: str,
@@ -80,6 +100,7 @@ def declare_modal(
             {"response_url": response_url, "channel_id": channel_id, "prefilled": bool(title)}
         ),
         blocks=[
+            _kind_input(),
             InputBlock(
                 block_id=BlockId.DECLARE_TITLE,
                 label="What is broken?",
@@ -93,6 +114,9 @@ def declare_modal(
             InputBlock(
                 block_id=BlockId.DECLARE_SEVERITY,
                 label="Severity",
+                # Required for an incident (the submission says so); a near-miss has none.
+                optional=True,
+                hint="How bad is it? Needed for an incident.",
                 element=StaticSelectElement(
                     action_id="value",
                     options=options,

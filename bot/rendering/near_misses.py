@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -118,3 +121,40 @@ def near_miss_list(near_misses: list[NearMiss], zone: ZoneInfo) -> str:
             f"{escape_mrkdwn(near_miss.what_prevented[:120])}"
         )
     return "\n".join(lines)
+
+
+EXPORT_FIELDS = (
+    "number",
+    "title",
+    "what_happened",
+    "what_prevented",
+    "services",
+    "recorded_by",
+    "recorded_at",
+)
+
+
+def near_misses_json(near_misses: Sequence[NearMiss], zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Each near-miss as the export shows it: times ISO 8601 with offset, services by slug."""
+    return [
+        {
+            "number": n.id,
+            "title": n.title,
+            "what_happened": n.what_happened,
+            "what_prevented": n.what_prevented,
+            "services": list(n.services),
+            "recorded_by": n.recorded_by,
+            "recorded_at": n.recorded_at.astimezone(zone).isoformat(),
+        }
+        for n in near_misses
+    ]
+
+
+def near_misses_csv(near_misses: Sequence[NearMiss], zone: ZoneInfo) -> str:
+    """The same rows as CSV, services joined by spaces."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in near_misses_json(near_misses, zone):
+        writer.writerow({**row, "services": " ".join(row["services"])})
+    return out.getvalue()

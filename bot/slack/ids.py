@@ -89,6 +89,7 @@ class BlockId(StrEnum):
     DECLARE_DESCRIPTION = "declare_description"
     DECLARE_PRIVATE = "declare_private"
     DECLARE_SERVICES = "declare_services"
+    DECLARE_KIND = "declare_kind"
     CARD_SERVICES = "card_services"
     RUNBOOK_HEAD = "runbook_head"
     RUNBOOK_STEP_PREFIX = (

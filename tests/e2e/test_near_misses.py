@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app.stats_cli import run_stats
+from bot.app.stats_cli import run_near_miss_export, run_stats
 from bot.slack.ids import BlockId, CallbackId
 from emulator import SlackEmulator, View
 from models import NearMiss
 from tests.conftest import RunningBot
+from tests.e2e.test_declare_modal import form_values, opened_form
 from tests.helpers import block, declare, ephemeral_for, slash, stored_incidents
 
 TITLE = "disk nearly full on the primary"
@@ -145,3 +146,86 @@ async def test_a_near_miss_without_what_nearly_broke_is_refused_in_the_form(
         "errors": {BlockId.NEAR_MISS_TITLE: "Say what nearly broke, e.g. disk nearly full."},
     }
     assert await recorded(bot) == []
+
+
+async def test_the_declare_form_records_a_near_miss_when_chosen_and_defaults_to_an_incident(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    await slash(emu, TITLE)
+    view = await opened_form(emu)
+    [kind] = [b for b in view.view["blocks"] if b["block_id"] == BlockId.DECLARE_KIND]
+    assert kind["element"]["initial_option"]["value"] == "incident"
+
+    # An incident needs its severity: the form says so and nothing is declared.
+    refused = await emu.submit_view(view.id, values=form_values(title=TITLE, severity=None))
+    assert refused.json()["errors"] == {
+        BlockId.DECLARE_SEVERITY: (
+            "Pick a severity for the incident. Use sev1 (critical), sev2 (major) or sev3 (minor)."
+        )
+    }
+    assert await stored_incidents(bot.runtime) == []
+
+    # Chosen as a near-miss, the form becomes the near-miss form, its title carried over.
+    chosen = {
+        **form_values(title=TITLE, severity=None),
+        BlockId.DECLARE_KIND: {
+            "value": {"type": "radio_buttons", "selected_option": {"value": "near-miss"}}
+        },
+    }
+    await emu.submit_view(view.id, values=chosen)
+    assert view.view["callback_id"] == CallbackId.NEAR_MISS
+    [title_input] = [b for b in view.view["blocks"] if b["block_id"] == BlockId.NEAR_MISS_TITLE]
+    assert title_input["element"]["initial_value"] == TITLE
+    await emu.submit_view(
+        view.id, values=answers(TITLE, "Disk at 91% on db-1", "The 80% disk alert")
+    )
+    told = await ephemeral_for(emu)
+    assert told.text.startswith("Near-miss #1 is recorded.")
+    assert [n.title for n in await recorded(bot)] == [TITLE]
+    assert await stored_incidents(bot.runtime) == []
+    assert emu.calls_to("conversations.create") == []
+
+
+async def test_near_misses_are_exported_as_json_and_csv(
+    emu: SlackEmulator, bot: RunningBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    view = await near_miss_form(emu, f"near-miss {TITLE}")
+    await emu.submit_view(
+        view.id, values=answers(TITLE, "Disk at 91%, on db-1", "The 80% disk alert")
+    )
+    await ephemeral_for(emu)
+    capsys.readouterr()
+    settings = bot.runtime.deps.settings
+    day = "2025-01-15"
+    assert await run_near_miss_export(settings, since=day, until=day, output_format="json") == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "number": 1,
+            "title": TITLE,
+            "what_happened": "Disk at 91%, on db-1",
+            "what_prevented": "The 80% disk alert",
+            "services": [],
+            "recorded_by": "U0ALICE",
+            "recorded_at": "2025-01-15T14:02:00+00:00",
+        }
+    ]
+    assert await run_near_miss_export(settings, since=day, until=day, output_format="csv") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "number,title,what_happened,what_prevented,services,recorded_by,recorded_at",
+        f'1,{TITLE},"Disk at 91%, on db-1",The 80% disk alert,,U0ALICE,2025-01-15T14:02:00+00:00',
+    ]
+    # The day before holds none; a bad window is answered in one line.
+    assert (
+        await run_near_miss_export(
+            settings, since="2025-01-14", until="2025-01-14", output_format="csv"
+        )
+        == 0
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "number,title,what_happened,what_prevented,services,recorded_by,recorded_at"
+    ]
+    assert (
+        await run_near_miss_export(settings, since="yesterday", until=None, output_format="csv")
+        == 2
+    )
+    assert "--since 'yesterday' is not a date" in capsys.readouterr().err
