@@ -1,11 +1,12 @@
 """The incident figures over years of history: how long do the stats for 90 days and for a
 year take to build, and does the number of queries stay fixed as the history grows?
 
-    python -m bench.stats [--incidents 10000] [--items 100000] [--database sqlite|postgresql]
+    python -m bench.stats [--incidents 10000] [--items 100000] [--near-misses 2000]
+                          [--database sqlite|postgresql]
 
 The database is migrated and seeded with bulk inserts: incidents over two years (impact start,
-detection, mitigation and resolution set; one in ten a recurrence) and action items (done,
-won't do or open). `measure` (bot.services.stats, what `/incident stats` and
+detection, mitigation and resolution set; one in ten a recurrence, one in fifty a drill, which
+every figure leaves out), action items (done, won't do or open) and near-misses. `measure` (bot.services.stats, what `/incident stats` and
 `python -m bot stats` run) is timed for the 90 days and the year up to a fixed moment, best of
 `--runs`; then the history is doubled (every row copied two years earlier) and the query
 counts compared. PostgreSQL is taken from TEST_DATABASE_URL; its public schema is dropped.
@@ -34,7 +35,7 @@ from bot.domain.figures import Window
 from bot.services.deps import Deps
 from bot.services.stats import measure
 from bot.settings import load_settings
-from models import ActionItem, Incident
+from models import ActionItem, Incident, NearMiss
 from models.database import migrate
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/incident_bot_stats_bench"
@@ -43,10 +44,13 @@ HISTORY = timedelta(days=730)
 TARGET_MS = 200.0
 
 
+Rows = list[dict[str, Any]]
+
+
 def plan(
-    incidents: int, items: int, rng: random.Random, shift: timedelta
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Incident rows and action-item rows over the history, `shift` earlier."""
+    incidents: int, items: int, near_misses: int, rng: random.Random, shift: timedelta
+) -> tuple[Rows, Rows, Rows]:
+    """Incident, action-item and near-miss rows over the history, `shift` earlier."""
     first = int(shift / HISTORY) * incidents + 1
     incident_rows: list[dict[str, Any]] = []
     for offset in range(incidents):
@@ -62,6 +66,7 @@ def plan(
                 "severity": rng.choice(("sev1", "sev2", "sev2", "sev3")),
                 "status": "closed",
                 "is_private": False,
+                "is_drill": rng.random() < 0.02,
                 "declared_by": "U0BENCH",
                 "declared_at": declared,
                 "started_at": started,
@@ -98,17 +103,29 @@ def plan(
                 "completed_at": done,
             }
         )
-    return incident_rows, item_rows
+    near_miss_rows = [
+        {
+            "title": "bench near-miss",
+            "what_happened": "disk nearly full",
+            "what_prevented": "the 80% alert",
+            "services": [],
+            "recorded_by": "U0BENCH",
+            "recorded_at": NOW - shift - HISTORY * rng.random(),
+        }
+        for _ in range(near_misses)
+    ]
+    return incident_rows, item_rows, near_miss_rows
 
 
 async def seed(
-    engine: AsyncEngine, incidents: int, items: int, rng: random.Random, shift: timedelta
+    engine: AsyncEngine, sizes: tuple[int, int, int], rng: random.Random, shift: timedelta
 ) -> None:
-    """Insert one history's worth of rows, `shift` earlier."""
-    incident_rows, item_rows = plan(incidents, items, rng, shift)
+    """Insert one history's worth of rows (incidents, items, near-misses), `shift` earlier."""
+    incident_rows, item_rows, near_miss_rows = plan(*sizes, rng, shift)
     async with engine.begin() as connection:
         await insert_all(connection, Incident.__table__, incident_rows)  # type: ignore[arg-type]
         await insert_all(connection, ActionItem.__table__, item_rows)  # type: ignore[arg-type]
+        await insert_all(connection, NearMiss.__table__, near_miss_rows)  # type: ignore[arg-type]
 
 
 async def timed(
@@ -132,6 +149,7 @@ async def main(arguments: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.stats")
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--near-misses", type=int, default=2_000)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(arguments)
@@ -143,7 +161,8 @@ async def main(arguments: list[str]) -> int:
             await migrate(runtime.engine)
             rng = random.Random(12)
             started = time.perf_counter()
-            await seed(runtime.engine, args.incidents, args.items, rng, timedelta(0))
+            sizes = (args.incidents, args.items, args.near_misses)
+            await seed(runtime.engine, sizes, rng, timedelta(0))
             seeded = time.perf_counter() - started
             statements = Statements()
             statements.listen(runtime.engine)
@@ -152,8 +171,9 @@ async def main(arguments: list[str]) -> int:
                 "a year": Window(NOW - timedelta(days=365), NOW, "a year"),
             }
             print(
-                f"database: {args.database}; seeded {args.incidents} incidents and "
-                f"{args.items} action items over 2 years in {seeded:.1f} s"
+                f"database: {args.database}; seeded {args.incidents} incidents (drills among "
+                f"them), {args.items} action items and {args.near_misses} near-misses over "
+                f"2 years in {seeded:.1f} s"
             )
             head = f"{'window':<10} {'first ms':>9} {'best ms':>8} {'queries':>8}"
             print(f"{head}  target ≤ {TARGET_MS:g} ms")
@@ -162,10 +182,8 @@ async def main(arguments: list[str]) -> int:
                 first, best, queries = await timed(runtime.deps, statements, window, args.runs)
                 before[name] = queries
                 print(f"{name:<10} {first:>9.1f} {best:>8.1f} {queries:>8}")
-            await seed(runtime.engine, args.incidents, args.items, rng, HISTORY)
-            print(
-                f"history doubled ({2 * args.incidents} incidents, {2 * args.items} action items):"
-            )
+            await seed(runtime.engine, sizes, rng, HISTORY)
+            print(f"history doubled ({', '.join(str(2 * size) for size in sizes)} rows):")
             grew = False
             for name, window in windows.items():
                 first, best, queries = await timed(runtime.deps, statements, window, args.runs)

@@ -11,7 +11,19 @@ def test_a_small_stats_benchmark_keeps_its_queries_fixed_and_exits_cleanly(
     project_root: Path,
 ) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.stats", "--incidents", "50", "--items", "500", "--runs", "1"],
+        [
+            sys.executable,
+            "-m",
+            "bench.stats",
+            "--incidents",
+            "50",
+            "--items",
+            "500",
+            "--near-misses",
+            "20",
+            "--runs",
+            "1",
+        ],
         cwd=project_root,
         capture_output=True,
         text=True,
