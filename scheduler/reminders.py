@@ -49,7 +49,8 @@ async def remind_postmortems(deps: Deps, now: datetime) -> int:
             send=partial(deps.slack.post, channel, text=text),
         )
         announce = deps.settings.announce_channel
-        if escalate and announce and not incident.is_private:
+        # A drill's overdue review is chased in its channel, never in the announcement channel.
+        if escalate and announce and not incident.is_private and not incident.is_drill:
             note = escalation(incident, postmortem, overdue.days, commander)
             sent += await deliver_once(
                 deps,

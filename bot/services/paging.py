@@ -39,7 +39,10 @@ def dedup_key(incident: Incident, service: str | None = None) -> str:
 
 async def page(deps: Deps, incident: Incident, *, by: str, resuming: bool = False) -> None:
     """Page whoever the incident's severity calls for, and the on-call of every impacted
-    service when the severity pages services; failures are said in the channel."""
+    service when the severity pages services; failures are said in the channel. A drill's
+    groups were paged when it started, whatever its severity: nobody more is."""
+    if incident.is_drill:
+        return
     await page_severity(deps, incident, by=by, resuming=resuming)
     for slug in incident.service_slugs:
         service = deps.policy.catalog.get(slug)

@@ -110,6 +110,15 @@ async def test_a_drill_runs_the_process_marked_drill_never_announced_nor_paged(
     [declared] = [e for e in entries if e.kind == "declared"]
     assert declared.data["drill"] is True
 
+    # Raised to SEV1 (which pages oncall-primary and PagerDuty for real): still nobody paged.
+    await in_channel(emu, channel, "sev 1")
+    await emu.wait_for(lambda: card_of(channel).text.startswith(f"{BANNER} · SEV1 drill #1"))
+    async with bot.runtime.deps.sessions() as session:
+        entries = await timeline.for_incident(session=session, incident_id=1)
+    assert [e.data for e in entries if e.kind == "page_sent"] == pages
+    assert pagerduty.events == []
+    assert "U0BOB" in channel.members and announced.messages == [line]
+
 
 async def test_the_injects_are_posted_once_each_at_their_times(
     emu: SlackEmulator, bot: RunningBot

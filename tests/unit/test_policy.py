@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.app.policy_file import load_policy
+from bot.domain.drills import parse_duration
 from bot.domain.policy import Policy, SeverityPolicy, default_policy
 from bot.domain.severity import Severity
 from bot.settings import SettingsError
@@ -189,6 +191,41 @@ def test_the_shipped_example_loads() -> None:
         ("[pagerduty]\nevents_url = ''\n", "pagerduty.events_url", "http(s) URL"),
         ("[pagerduty]\nurl = 'https://x'\n", "pagerduty.url", "is not a known key"),
         ("[sev1\nname = 'x'\n", "", "is not valid TOML"),
+        ("[drills]\nannounce = 'loud'\n", "drills.announce", '"line" (one line marked'),
+        ("[drills]\npage_usergroups = ['on call']\n", "drills.page_usergroups", "not a user"),
+        ("[drills]\nrehearse = true\n", "drills.rehearse", "is not a known key"),
+        ("[drills]\nscenarios = 'x'\n", "drills.scenarios", "[[drills.scenarios]]"),
+        ("[[drills.scenarios]]\nseverity = 'sev2'\n", "drills.scenarios[0].name", "non-empty"),
+        (
+            "[[drills.scenarios]]\nname = 'x'\nseverity = 'sev9'\n",
+            "drills.scenarios[0].severity",
+            '"sev1", "sev2" or "sev3"',
+        ),
+        (
+            "[[drills.scenarios]]\nname = 'x'\nsteps = []\n",
+            "drills.scenarios[0].steps",
+            "is not a known key",
+        ),
+        (
+            "[[drills.scenarios]]\nname = 'x'\ninjects = [{at = 'soon', text = 'y'}]\n",
+            "drills.scenarios[0].injects[0].at",
+            '"90s", "5m", "1h30m"',
+        ),
+        (
+            "[[drills.scenarios]]\nname = 'x'\ninjects = [{at = '25h', text = 'y'}]\n",
+            "drills.scenarios[0].injects[0].at",
+            "a time after the start",
+        ),
+        (
+            "[[drills.scenarios]]\nname = 'x'\ninjects = [{at = '5m'}]\n",
+            "drills.scenarios[0].injects[0]",
+            '{at = "5m", text = "what happens"}',
+        ),
+        (
+            "[[drills.scenarios]]\nname = 'Fire'\n[[drills.scenarios]]\nname = 'fire'\n",
+            "drills.scenarios",
+            "name the same scenario twice",
+        ),
     ],
 )
 def test_a_mistake_is_one_line_naming_the_variable_file_and_key(
@@ -201,6 +238,36 @@ def test_a_mistake_is_one_line_naming_the_variable_file_and_key(
     assert message.startswith(f"INCIDENT_CONFIG {path}: {key}")
     assert problem in message
     assert "\n" not in message
+
+
+def test_the_example_drill_library_loads_with_its_injects_in_time_order() -> None:
+    drills = load_policy(EXAMPLE).drills
+    assert (drills.announce, drills.page_usergroups) == ("line", ("gameday",))
+    scenario = drills.scenario("  payments   FAILOVER ")
+    assert scenario is not None and scenario.severity is Severity.SEV2
+    assert [inject.at for inject in scenario.injects] == [
+        timedelta(minutes=5),
+        timedelta(minutes=15),
+    ]
+    assert drills.scenario("payments") is None
+    assert default_policy().drills.scenarios == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("90s", timedelta(seconds=90)),
+        ("5m", timedelta(minutes=5)),
+        ("1h30m", timedelta(hours=1, minutes=30)),
+        ("2H", timedelta(hours=2)),
+        ("", None),
+        ("m", None),
+        ("-5m", None),
+        ("5 minutes", None),
+    ],
+)
+def test_an_inject_time_reads_as_hours_minutes_seconds(text: str, at: timedelta | None) -> None:
+    assert parse_duration(text) == at
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
