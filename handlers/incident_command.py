@@ -19,6 +19,7 @@ from bot.domain.requests import (
     ListNearMisses,
     OpenDeclareForm,
     OpenNearMissForm,
+    SearchArchive,
     ShowHelp,
     ShowServices,
     ShowStats,
@@ -26,12 +27,14 @@ from bot.domain.requests import (
 from bot.rendering.declare import declare_modal, declared_message
 from bot.rendering.listing import incident_list
 from bot.rendering.near_misses import near_miss_modal
+from bot.rendering.search import search_blocks
 from bot.services.declare import Declaration, declare_incident
 from bot.services.deps import Deps
 from bot.services.drills import declare_drill, library
 from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
 from bot.services.near_misses import list_near_misses
+from bot.services.search import search
 from bot.services.stats import stats_summary
 
 # One answer through the response_url is kept for "…and more".
@@ -66,6 +69,13 @@ async def handle_incident_command(
                 await respond(text="Action items", blocks=blocks)
             if len(pages) > RESPONSES:
                 await respond(f"…and more than fit here; App Home lists {HOME_HINT}.")
+        case SearchArchive(text=text):
+            results = await search(deps, text, user=user)
+            query = results.query
+            blocks = search_blocks(
+                query.text, results.total, query.page, results.pages, results.hits, deps.zone
+            )
+            await respond(text=f"{results.total} incidents found", blocks=blocks)
         case ListDrills():
             await respond(library(deps))
         case DeclareDrill(severity=severity, name=name):

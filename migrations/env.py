@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from models import Base
+from models.search import made_by_migrations
 
 target_metadata = Base.metadata
 
@@ -19,6 +20,7 @@ def run_on(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=made_by_migrations,
     )
     with context.begin_transaction():
         context.run_migrations()

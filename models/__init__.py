@@ -9,7 +9,9 @@ from models.ledger import Delivery, JobRun
 from models.near_misses import NearMiss
 from models.postmortems import Postmortem
 from models.runbooks import Runbook
+from models.search import SearchDocument
 from models.seen_messages import SeenMessage
+from models.tags import IncidentTag
 from models.timeline import TimelineEntry
 
 __all__ = [
@@ -19,11 +21,13 @@ __all__ = [
     "ImpactedService",
     "InboxEvent",
     "Incident",
+    "IncidentTag",
     "JobRun",
     "NearMiss",
     "Postmortem",
     "RoleAssignment",
     "Runbook",
+    "SearchDocument",
     "SeenMessage",
     "TimelineEntry",
 ]

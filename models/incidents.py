@@ -32,6 +32,7 @@ from models.base import Base, UTCDateTime
 from models.impacted import ImpactedService
 
 if TYPE_CHECKING:
+    from models.tags import IncidentTag
     from models.timeline import TimelineEntry
 
 
@@ -115,6 +116,18 @@ class Incident(Base):
         cascade="all, delete-orphan",
     )
 
+    tags: Mapped[list[IncidentTag]] = relationship(
+        back_populates="incident",
+        order_by="IncidentTag.tag",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def tag_names(self) -> tuple[str, ...]:
+        """Its tags, in alphabetical order."""
+        return tuple(sorted(t.tag for t in self.tags))
+
     @property
     def service_slugs(self) -> tuple[str, ...]:
         """The catalog slugs of the services it impacts, in the order they were added."""
@@ -188,6 +201,7 @@ async def add(
         drawn_revision=0,
         roles=[],
         services=[],
+        tags=[],
     )
     incident.roles.append(
         RoleAssignment(

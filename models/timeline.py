@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models import search as search_rows
 from models.base import Base, UTCDateTime
 from models.incidents import Incident
 
@@ -83,6 +84,7 @@ async def add(
     )
     session.add(entry)
     await session.flush()
+    await search_rows.touch(session=session, incident_id=incident_id)
     return entry
 
 
@@ -115,4 +117,7 @@ async def remove_message(*, session: AsyncSession, incident_id: int, message_ts:
             TimelineEntry.incident_id == incident_id, TimelineEntry.message_ts == message_ts
         )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    removed = bool(result.rowcount)  # type: ignore[attr-defined]
+    if removed:
+        await search_rows.touch(session=session, incident_id=incident_id)
+    return removed

@@ -114,6 +114,7 @@ def _register_jobs() -> None:
     from scheduler.reconcile import reconcile_incidents
     from scheduler.reminders import remind_meetings, remind_postmortems
     from scheduler.review import post_weekly_review
+    from scheduler.search import build_search_documents
 
     register("postmortem-reminders", "0 10 * * *", remind_postmortems)
     register("update-nudges", "*/5 * * * *", nudge_updates)
@@ -121,6 +122,7 @@ def _register_jobs() -> None:
     register("weekly-review", "0 9 * * 1", post_weekly_review)
     register("overdue-actions", "30 9 * * 1", nudge_overdue_owners)
     register("drill-injects", "* * * * *", post_drill_injects)
+    register("search-index", "* * * * *", build_search_documents)
     # Also every few seconds beside `serve` and `socket` (bot.app.server), and at start-up.
     register("reconcile", "* * * * *", reconcile_incidents)
 

@@ -1,6 +1,6 @@
 """The command line:
 `python -m bot serve|socket|migrate|backfill|reconcile|demo|export|run-job|scheduler|stats|
-near-misses`."""
+near-misses|search`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--since", help="first day (2025-01-01) or ISO time; default 30 days ago")
     stats.add_argument("--until", help="last day (through its end) or ISO time; default now")
     stats.add_argument("--format", choices=("json", "csv", "text"), default="text")
+    find = sub.add_parser("search", help="search the incident archive")
+    find.add_argument("words", nargs="+", help="words and filters, e.g. timeout sev:1")
+    find.add_argument("--as", dest="as_user", help="search as this Slack user ID (private ones)")
+    find.add_argument("--format", choices=("json", "text"), default="text")
     near = sub.add_parser("near-misses", help="export the near-misses of a window")
     near.add_argument("--since", help="first day (2025-01-01) or ISO time; default 30 days ago")
     near.add_argument("--until", help="last day (through its end) or ISO time; default now")
@@ -48,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "run-job",
         "stats",
         "near-misses",
+        "search",
     )  # they print a result, not a log
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO,
@@ -72,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
 
             return asyncio.run(
                 run_stats(settings, since=args.since, until=args.until, output_format=args.format)
+            )
+        if args.command == "search":
+            from bot.app.search_cli import run_search
+
+            return asyncio.run(
+                run_search(settings, args.words, as_user=args.as_user, output_format=args.format)
             )
         if args.command == "near-misses":
             from bot.app.stats_cli import run_near_miss_export

@@ -15,6 +15,7 @@ from bot.domain.requests import (
     ChangeService,
     ChangeSeverity,
     ChangeStatus,
+    ChangeTags,
     CreateActionItem,
     InChannelCommand,
     LinkRecurrence,
@@ -38,6 +39,7 @@ from bot.services.notes import add_note
 from bot.services.recurrence import link_recurrence
 from bot.services.roles import assign_roles
 from bot.services.runbooks import show_runbooks
+from bot.services.tags import change_tags
 from bot.services.timeline import show_timeline
 from bot.services.updates import post_update
 
@@ -93,6 +95,8 @@ async def run_in_channel(
             await impact.add_service(deps, channel_id=channel_id, name=name, by=user)
         case ChangeService(verb="remove", name=name):
             await impact.remove_service(deps, channel_id=channel_id, name=name, by=user)
+        case ChangeTags(verb=verb, tags=tags):
+            await change_tags(deps, channel_id=channel_id, verb=verb, tags=tags, by=user)
         case LinkRecurrence(reference=reference):
             await link_recurrence(deps, channel_id=channel_id, reference=reference, by=user)
         case ShowRunbooks():

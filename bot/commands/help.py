@@ -110,6 +110,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "mark a service impacted (pages its on-call) or not",
         "/incident service add payments",
     ),
+    Subcommand(
+        "/incident tag add|remove <tag>[, <tag>…]",
+        "tag the incident (shown on the card, searched with tag:)",
+        "/incident tag add database, third-party",
+    ),
     Subcommand("/incident runbook", "this incident's runbook checklists", "/incident runbook"),
     Subcommand(
         "/incident near-miss [<title>]",
@@ -123,6 +128,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "/incident drill sev2 payments database failover",
     ),
     Subcommand("/incident drill list", "the scenarios drills can play", "/incident drill list"),
+    Subcommand(
+        "/incident search <words> [sev:1] [service:<name>] [tag:<tag>] [since:<date>] "
+        "[status:<status>]",
+        "search every incident, postmortem and timeline",
+        "/incident search database timeout sev:1 since:2025-01-01",
+    ),
     Subcommand(
         "/incident stats [7d|30d|90d|quarter|YYYY-MM]",
         "time to detect, mitigate and resolve, frequency, recurrences, action items",

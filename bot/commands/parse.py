@@ -14,6 +14,7 @@ from bot.domain.requests import (
     ChangeService,
     ChangeSeverity,
     ChangeStatus,
+    ChangeTags,
     Command,
     Declare,
     DeclareDrill,
@@ -26,6 +27,7 @@ from bot.domain.requests import (
     PostmortemRequest,
     PostUpdate,
     Reopen,
+    SearchArchive,
     SetTime,
     ShowHelp,
     ShowRoles,
@@ -75,6 +77,8 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return ShowServices()
         case "service":
             return _parse_service(args, _after_first_word(rest))
+        case "tag" | "tags":
+            return _parse_tags(args, _after_first_word(rest))
         case "runbook" | "runbooks":
             return ShowRunbooks()
         case "stats" | "metrics" if len(args) <= 1:
@@ -85,6 +89,13 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return OpenNearMissForm(validate_title(rest, required=False))
         case "near-misses":
             return ListNearMisses()
+        case "search" | "find" if rest:
+            return SearchArchive(rest)
+        case "search" | "find":
+            raise UsageError(
+                "What should I look for? e.g. `/incident search database timeout sev:1`.",
+                form="/incident search",
+            )
         case "drill" | "drills" | "gameday" | "game-day":
             return _parse_drill(args)
         case "recurrence-of" | "recurrence" if len(args) == 1:
@@ -212,6 +223,17 @@ def _parse_service(args: list[str], name: str) -> ChangeService:
             form="/incident service",
         )
     return ChangeService(verb=verb, name=name.strip())
+
+
+def _parse_tags(args: list[str], rest: str) -> ChangeTags:
+    verb = args[0].lower() if args else ""
+    tags = tuple(t for t in re.split(r"[,\s]+", rest.strip()) if t)
+    if verb not in ("add", "remove") or not tags:
+        raise UsageError(
+            "Say `add` or `remove` and the tags, e.g. `/incident tag add database, third-party`.",
+            form="/incident tag",
+        )
+    return ChangeTags(verb=verb, tags=tags)
 
 
 def _parse_postmortem(args: list[str], rest: str) -> PostmortemRequest:

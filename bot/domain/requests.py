@@ -140,6 +140,14 @@ class ChangeService:
 
 
 @dataclass(frozen=True)
+class ChangeTags:
+    """`verb` is add or remove; `tags` as typed (commas or spaces between them)."""
+
+    verb: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OpenNearMissForm:
     """The short near-miss form, prefilled with the title typed."""
 
@@ -172,6 +180,13 @@ class DeclareDrill:
 
     severity: Severity | None
     name: str
+
+
+@dataclass(frozen=True)
+class SearchArchive:
+    """Find incidents by words and `key:value` filters (`text` as typed)."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -218,6 +233,8 @@ Command = (
     | ListNearMisses
     | DeclareDrill
     | ListDrills
+    | SearchArchive
+    | ChangeTags
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (
@@ -236,4 +253,5 @@ InChannelCommand = (
     | ChangeService
     | ShowRunbooks
     | LinkRecurrence
+    | ChangeTags
 )

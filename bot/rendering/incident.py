@@ -23,6 +23,7 @@ from bot.domain.severity import Severity
 from bot.domain.status import ENDED, NEXT_STEPS, Status
 from bot.domain.times import local_time
 from bot.rendering.services import service_names, services_field
+from bot.rendering.tags import tag_list
 from bot.rendering.text import text_sections
 from bot.slack.ids import ActionId, BlockId
 from models import Incident
@@ -78,6 +79,11 @@ def incident_card(incident: Incident, zone: ZoneInfo, policy: Policy) -> list[di
         *(
             MarkdownTextObject(text=f"*{ROLE_NAMES[role]}*\n{_holder(incident, role)}")
             for role in Role
+        ),
+        *(
+            [MarkdownTextObject(text=f"*Tags*\n{tag_list(incident.tag_names)}")]
+            if incident.tags
+            else []
         ),
     ]
     blocks: list[Block] = [

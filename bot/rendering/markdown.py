@@ -105,6 +105,7 @@ def _facts(incident: Incident, zone: ZoneInfo, name: Callable[[str], str]) -> li
         ("Private", "yes" if incident.is_private else "no"),
         ("Channel", f"#{incident.channel_name}" if incident.channel_name else "none"),
         ("Services", ", ".join(incident.service_slugs) or "none marked"),
+        ("Tags", ", ".join(incident.tag_names) or "none"),
         ("Declared", f"{local_time(incident.declared_at, zone)} by {name(incident.declared_by)}"),
     ]
     for label, moment in (
@@ -139,6 +140,7 @@ def incident_json(incident: Incident, entries: Sequence[TimelineEntry]) -> dict[
         "incident": _row(incident),
         "roles": [_row(role) for role in incident.roles],
         "services": [_row(service) for service in incident.services],
+        "tags": list(incident.tag_names),
         "timeline": [_row(entry) for entry in ordered],
     }
 

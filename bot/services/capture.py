@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.services.deps import Deps
 from bot.services.incidents import find_incident
 from models import Incident, TimelineEntry, timeline
+from models import search as search_rows
 from models import seen_messages as seen
 
 ACK_REACTION = "ballot_box_with_check"
@@ -179,6 +180,7 @@ async def _edit(deps: Deps, message: SlackMessage) -> None:
         # Unfurls and other hidden changes arrive as message_changed with the same text.
         if entry is not None and (entry.text, entry.files) != (message.text, message.files):
             entry.text, entry.files, entry.edited = message.text, message.files, True
+            await search_rows.touch(session=session, incident_id=incident.id)
 
 
 async def forget_deleted(deps: Deps, *, channel: str, ts: str) -> None:

@@ -34,6 +34,7 @@ from bot.slack.ids import ActionId, BlockId
 from models import Incident, timeline
 from models import impacted as impacted_rows
 from models import incidents as incident_rows
+from models import search as search_rows
 
 MAX_NAME_ATTEMPTS = 30
 DRILL_LINE_JOB = "drill-line"
@@ -74,6 +75,7 @@ async def declare_incident(deps: Deps, declaration: Declaration) -> Incident:
             commander_role=Role.COMMANDER.value,
             claimed_by=deps.claimant,
         )
+        await search_rows.add(session=session, incident_id=incident.id, title=incident.title)
         await timeline.add(
             session=session,
             incident_id=incident.id,

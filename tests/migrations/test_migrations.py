@@ -14,12 +14,15 @@ from sqlalchemy.engine import Connection
 
 from models import Base
 from models.database import alembic_config, make_engine, migrate
+from models.search import made_by_migrations
 
 DECLARED = datetime(2025, 1, 15, 14, 2, tzinfo=UTC)
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": made_by_migrations}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 
