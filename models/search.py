@@ -44,9 +44,6 @@ from models.tags import IncidentTag
 
 # The FTS5 table and its shadow tables are made by the migration, not by the metadata.
 FTS_TABLE = "search_fts"
-# Marks around the matched words in a snippet, replaced by the renderer once escaped.
-MARK_START, MARK_END = "\x02", "\x03"
-SNIPPET_WORDS = 18
 # The FTS5 table as queries name it (its columns; `rowid` is the incident's number).
 _FTS = table(FTS_TABLE, column("rowid", Integer), column("title"), column("body"))
 
@@ -133,7 +130,8 @@ class Filters:
 
 @dataclass(frozen=True)
 class Hit:
-    """An incident found: its row, how well it matched (higher is better), the snippet."""
+    """An incident found: its row, how well it matched (higher is better), and its document's
+    text (or, once cut by the service, the snippet of it)."""
 
     incident: Incident
     score: float
@@ -151,16 +149,6 @@ async def private_matches(
     return [(number, channel) for number, channel in result.tuples()]
 
 
-async def count(
-    *, session: AsyncSession, terms: Sequence[str], filters: Filters, allowed: Sequence[int]
-) -> int:
-    """How many incidents match, of those the searcher may see."""
-    match, matched = _matching(session, terms)
-    query = select(func.count()).select_from(match).join(Incident, Incident.id == matched)
-    query = _narrowed(query, filters).where(_visible(allowed))
-    return int((await session.execute(query)).scalar_one())
-
-
 async def ranked(
     *,
     session: AsyncSession,
@@ -169,11 +157,73 @@ async def ranked(
     allowed: Sequence[int],
     limit: int,
     offset: int = 0,
-) -> list[Hit]:
-    """The best matches first, each with a snippet of where the words are."""
-    if session.get_bind().dialect.name == "sqlite":
-        return await _ranked_sqlite(session, terms, filters, allowed, limit, offset)
-    return await _ranked_postgres(session, terms, filters, allowed, limit, offset)
+) -> tuple[int, list[Hit]]:
+    """How many incidents match (of those the searcher may see), and one page of them, best
+    first, each with a snippet of where the words are."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # bm25 is lower for a better match (a word in the title weighs ten in the body); ts_rank
+    # is higher, so it is negated: either way the best come first in ascending order.
+    score: ColumnElement[float] = (
+        literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)")
+        if sqlite
+        else -func.ts_rank(SearchDocument.document, _tsquery(terms))
+    )
+    query = select(Incident.id, score.label("score"))
+    if sqlite:
+        query = query.select_from(_FTS).join(Incident, Incident.id == _FTS.c.rowid)
+        query = query.where(_fts_match(terms))
+    else:
+        # The planner prices reading a row's tsvector as nothing, but each is a TOASTed value
+        # read in full, so a scan of every document costs ten times the GIN index: told so
+        # for this transaction only.
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
+        # Matched by the index alone; the tsvectors are read to rank only what the filters keep.
+        found = (
+            select(SearchDocument.incident_id.label("incident_id"))
+            .where(SearchDocument.document.op("@@")(_tsquery(terms)))
+            .cte("matched")
+            .prefix_with("MATERIALIZED")
+        )
+        query = (
+            select(Incident.id, score.label("score"))
+            .select_from(found)
+            .join(Incident, Incident.id == found.c.incident_id)
+            .join(SearchDocument, SearchDocument.incident_id == found.c.incident_id)
+        )
+    # The total is counted over the matches as they are ranked (SQLite's bm25 cannot be in the
+    # window query itself, so the ranking is a subquery on both).
+    matches = _narrowed(query, filters).where(_visible(allowed)).subquery()
+    counted = select(matches.c.id, matches.c.score, func.count().over().label("total"))
+    counted = counted.order_by(matches.c.score, matches.c.id.desc())
+    page = (await session.execute(counted.limit(limit).offset(offset))).all()
+    if not page:
+        return (await _count(session, terms, filters, allowed) if offset else 0), []
+    numbers = [row.id for row in page]
+    texts = await _texts(session, numbers)
+    rows = await session.execute(select(Incident).where(Incident.id.in_(numbers)))
+    incidents = {incident.id: incident for incident in rows.scalars()}
+    hits = [Hit(incidents[row.id], -float(row.score), texts.get(row.id, "")) for row in page]
+    return int(page[0].total), hits
+
+
+async def _count(
+    session: AsyncSession, terms: Sequence[str], filters: Filters, allowed: Sequence[int]
+) -> int:
+    """How many match (asked for a page past the last, which has no row to count on)."""
+    match, matched = _matching(session, terms)
+    query = select(func.count()).select_from(match).join(Incident, Incident.id == matched)
+    query = _narrowed(query, filters).where(_visible(allowed))
+    return int((await session.execute(query)).scalar_one())
+
+
+async def _texts(session: AsyncSession, numbers: Sequence[int]) -> dict[int, str]:
+    """The documents of a page's incidents, for their snippets."""
+    result = await session.execute(
+        select(SearchDocument.incident_id, SearchDocument.body).where(
+            SearchDocument.incident_id.in_(list(numbers))
+        )
+    )
+    return {number: body for number, body in result.tuples()}
 
 
 def _matching(session: AsyncSession, terms: Sequence[str]) -> tuple[Any, ColumnElement[int]]:
@@ -232,63 +282,3 @@ def _narrowed(query: Any, filters: Filters) -> Any:
 
 def _visible(allowed: Sequence[int]) -> ColumnElement[bool]:
     return or_(Incident.is_private.is_(False), Incident.id.in_(list(allowed)))
-
-
-async def _ranked_sqlite(
-    session: AsyncSession,
-    terms: Sequence[str],
-    filters: Filters,
-    allowed: Sequence[int],
-    limit: int,
-    offset: int,
-) -> list[Hit]:
-    # bm25 is lower for a better match; a word in the title weighs ten in the body.
-    score: ColumnElement[float] = literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)")
-    snippet: ColumnElement[str] = literal_column(
-        f"snippet({FTS_TABLE}, -1, char(2), char(3), '…', {SNIPPET_WORDS})"
-    )
-    query = (
-        select(Incident, score.label("score"), snippet.label("snippet"))
-        .select_from(_FTS)
-        .join(Incident, Incident.id == _FTS.c.rowid)
-        .where(_fts_match(terms))
-    )
-    query = _narrowed(query, filters).where(_visible(allowed))
-    query = query.order_by(literal_column("score"), Incident.id.desc()).limit(limit).offset(offset)
-    result = await session.execute(query)
-    return [Hit(incident, -float(value), str(snip or "")) for incident, value, snip in result]
-
-
-async def _ranked_postgres(
-    session: AsyncSession,
-    terms: Sequence[str],
-    filters: Filters,
-    allowed: Sequence[int],
-    limit: int,
-    offset: int,
-) -> list[Hit]:
-    tsquery = _tsquery(terms)
-    score = func.ts_rank(SearchDocument.document, tsquery).label("score")
-    best = (
-        select(SearchDocument.incident_id, score)
-        .join(Incident, Incident.id == SearchDocument.incident_id)
-        .where(SearchDocument.document.op("@@")(tsquery))
-    )
-    best = _narrowed(best, filters).where(_visible(allowed))
-    best = best.order_by(score.desc(), SearchDocument.incident_id.desc()).limit(limit)
-    top = best.offset(offset).subquery()
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=8"
-    headline = func.ts_headline(
-        literal_column("'english'"),
-        SearchDocument.title + literal_column("' — '") + SearchDocument.body,
-        tsquery,
-        options,
-    )
-    query = (
-        select(Incident, top.c.score, headline)
-        .join(top, top.c.incident_id == Incident.id)
-        .join(SearchDocument, SearchDocument.incident_id == Incident.id)
-        .order_by(top.c.score.desc(), Incident.id.desc())
-    )
-    result = await session.execute(query)
-    return [Hit(incident, float(value), str(snip or "")) for incident, value, snip in result]

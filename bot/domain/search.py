@@ -19,6 +19,9 @@ from bot.domain.status import ACTIVE, Status
 from bot.errors import UserFacingError
 
 _T = TypeVar("_T")
+# Marks around the matched words in a snippet, replaced by the renderer once escaped.
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_WORDS = 18
 MAX_TERMS = 12
 MAX_PAGE = 50
 TAG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
@@ -157,3 +160,31 @@ def _statuses(value: object) -> tuple[str, ...]:
 
 def _as(value: object, kind: type[_T]) -> _T | None:
     return value if isinstance(value, kind) else None
+
+
+def snippet(text: str, terms: tuple[str, ...], *, words: int, start: str, end: str) -> str:
+    """`words` words of `text` around the first place its terms are, each found word between
+    `start` and `end`; the opening words when none is (the match was elsewhere)."""
+    found = list(_WORD.finditer(text))
+    if not found:
+        return ""
+    stems = tuple(_stem(term) for term in terms)
+    hits = [i for i, word in enumerate(found) if word.group().lower().startswith(stems)]
+    first = max(0, hits[0] - 3) if hits else 0
+    shown = found[first : first + words]
+    out, at = [], shown[0].start()
+    for index, word in enumerate(shown, start=first):
+        out.append(text[at : word.start()])
+        out.append(f"{start}{word.group()}{end}" if index in hits else word.group())
+        at = word.end()
+    lead = "…" if first else ""
+    tail = "…" if first + words < len(found) else ""
+    return lead + "".join(out).strip() + tail
+
+
+def _stem(term: str) -> str:
+    """Enough of a word to find its forms ("exhausted" → "exhaust" finds "exhausts")."""
+    for ending in ("ing", "ed", "es", "s"):
+        if term.endswith(ending) and len(term) - len(ending) >= 3:
+            return term[: -len(ending)]
+    return term

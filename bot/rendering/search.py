@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.drills import BANNER
 from bot.domain.mrkdwn import escape_mrkdwn
+from bot.domain.search import MARK_END, MARK_START
 from bot.domain.severity import Severity
 from bot.domain.status import Status
 from bot.rendering.text import text_sections
-from models.search import MARK_END, MARK_START, Hit
+from models.search import Hit
 
 MAX_SNIPPET = 400
 

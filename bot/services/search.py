@@ -5,11 +5,18 @@ again first, so a search always finds what was just written."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.search import SearchQuery, read_search
+from bot.domain.search import (
+    MARK_END,
+    MARK_START,
+    SNIPPET_WORDS,
+    SearchQuery,
+    read_search,
+    snippet,
+)
 from bot.services.deps import Deps
 from bot.services.membership import channel_members
 from models import Incident, timeline
@@ -51,16 +58,15 @@ async def search(deps: Deps, text: str, *, user: str | None) -> Found:
         since=query.since,
         statuses=query.statuses,
     )
-    async with deps.sessions() as session:
-        private = await search_rows.private_matches(
-            session=session, terms=query.terms, filters=filters
-        )
+    private: list[tuple[int, str | None]] = []
+    if user is not None:  # nobody named: no private incident is searched
+        async with deps.sessions() as session:
+            private = await search_rows.private_matches(
+                session=session, terms=query.terms, filters=filters
+            )
     allowed = await _members_of(deps, private, user)
     async with deps.sessions() as session:
-        total = await search_rows.count(
-            session=session, terms=query.terms, filters=filters, allowed=allowed
-        )
-        hits = await search_rows.ranked(
+        total, hits = await search_rows.ranked(
             session=session,
             terms=query.terms,
             filters=filters,
@@ -68,7 +74,16 @@ async def search(deps: Deps, text: str, *, user: str | None) -> Found:
             limit=PER_PAGE,
             offset=(query.page - 1) * PER_PAGE,
         )
-    return Found(query=query, total=total, hits=hits)
+    cut = [
+        replace(
+            hit,
+            snippet=snippet(
+                hit.snippet, query.terms, words=SNIPPET_WORDS, start=MARK_START, end=MARK_END
+            ),
+        )
+        for hit in hits
+    ]
+    return Found(query=query, total=total, hits=cut)
 
 
 async def _members_of(
