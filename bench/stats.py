@@ -6,11 +6,12 @@ year take to build, and does the number of queries stay fixed as the history gro
 
 The database is migrated and seeded with bulk inserts: incidents over two years (impact start,
 detection, mitigation and resolution set; one in ten a recurrence, one in fifty a drill, which
-every figure leaves out), action items (done, won't do or open) and near-misses. `measure` (bot.services.stats, what `/incident stats` and
-`python -m bot stats` run) is timed for the 90 days and the year up to a fixed moment, best of
-`--runs`; then the history is doubled (every row copied two years earlier) and the query
-counts compared. PostgreSQL is taken from TEST_DATABASE_URL; its public schema is dropped.
-Exits 1 if the number of queries grew with the history.
+every figure leaves out), action items (done, won't do or open) and near-misses. `measure`
+(bot.services.stats, what `/incident stats` and `python -m bot stats` run) is timed for the 90
+days and the year up to a fixed moment, best of `--runs`; then the history is doubled (every
+row copied two years earlier) and the query counts compared. PostgreSQL is taken from
+TEST_DATABASE_URL; its public schema is dropped. Exits 1 if the number of queries grew with the
+history.
 """
 
 from __future__ import annotations
