@@ -21,6 +21,7 @@ from bot.domain.requests import (
     OpenNearMissForm,
     SearchArchive,
     ShowHelp,
+    ShowPatterns,
     ShowServices,
     ShowStats,
 )
@@ -34,6 +35,7 @@ from bot.services.drills import declare_drill, library
 from bot.services.impact import show_catalog
 from bot.services.listing import visible_open_incidents
 from bot.services.near_misses import list_near_misses
+from bot.services.patterns import show_patterns
 from bot.services.search import search
 from bot.services.stats import stats_summary
 
@@ -76,6 +78,8 @@ async def handle_incident_command(
                 query.text, results.total, query.page, results.pages, results.hits, deps.zone
             )
             await respond(text=f"{results.total} incidents found", blocks=blocks)
+        case ShowPatterns(window=window):
+            await respond(await show_patterns(deps, window))
         case ListDrills():
             await respond(library(deps))
         case DeclareDrill(severity=severity, name=name):

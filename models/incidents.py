@@ -289,6 +289,23 @@ async def lock_by_channel(*, session: AsyncSession, channel_id: str) -> Incident
     return result.scalar_one_or_none()
 
 
+async def declared_in(
+    *, session: AsyncSession, since: datetime, until: datetime, limit: int
+) -> list[Incident]:
+    """Incidents (not drills) declared in [since, until), newest first."""
+    result = await session.execute(
+        select(Incident)
+        .where(
+            Incident.declared_at >= since,
+            Incident.declared_at < until,
+            Incident.is_drill.is_(False),
+        )
+        .order_by(Incident.declared_at.desc())
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
 async def running_drills(*, session: AsyncSession) -> list[Incident]:
     """Drills playing a scenario whose response is not over, with a channel to post in."""
     result = await session.execute(

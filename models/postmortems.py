@@ -5,6 +5,7 @@ Functions never commit: the caller owns the transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -67,6 +68,16 @@ async def for_incident(
     query = select(Postmortem).where(Postmortem.incident_id == incident_id)
     result = await session.execute(query.with_for_update() if lock else query)
     return result.scalar_one_or_none()
+
+
+async def for_incidents(
+    *, session: AsyncSession, incident_ids: Sequence[int]
+) -> dict[int, Postmortem]:
+    """The postmortems of these incidents, by incident."""
+    result = await session.execute(
+        select(Postmortem).where(Postmortem.incident_id.in_(list(incident_ids)))
+    )
+    return {postmortem.incident_id: postmortem for postmortem in result.scalars()}
 
 
 async def unpublished(*, session: AsyncSession) -> list[Postmortem]:

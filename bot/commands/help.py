@@ -135,6 +135,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "/incident search database timeout sev:1 since:2025-01-01",
     ),
     Subcommand(
+        "/incident patterns [90d|30d|YYYY-MM]",
+        "the services, tags and contributing factors that come back, and the recurrences",
+        "/incident patterns 90d",
+    ),
+    Subcommand(
         "/incident stats [7d|30d|90d|quarter|YYYY-MM]",
         "time to detect, mitigate and resolve, frequency, recurrences, action items",
         "/incident stats 90d",

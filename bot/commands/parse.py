@@ -30,6 +30,7 @@ from bot.domain.requests import (
     SearchArchive,
     SetTime,
     ShowHelp,
+    ShowPatterns,
     ShowRoles,
     ShowRunbooks,
     ShowServices,
@@ -89,6 +90,12 @@ def parse_incident_command(text: str, *, item_prefix: str = "INC") -> Command:
             return OpenNearMissForm(validate_title(rest, required=False))
         case "near-misses":
             return ListNearMisses()
+        case "patterns" if len(args) <= 1:
+            return ShowPatterns(args[0] if args else "")
+        case "patterns":
+            raise UsageError(
+                "Give one window, e.g. `/incident patterns 90d`.", form="/incident patterns"
+            )
         case "search" | "find" if rest:
             return SearchArchive(rest)
         case "search" | "find":

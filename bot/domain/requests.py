@@ -190,6 +190,13 @@ class SearchArchive:
 
 
 @dataclass(frozen=True)
+class ShowPatterns:
+    """What comes back across the incidents of a window (`window` as typed: 90d, 2025-01…)."""
+
+    window: str = ""
+
+
+@dataclass(frozen=True)
 class ListDrills:
     """The scenario library drills can play."""
 
@@ -235,6 +242,7 @@ Command = (
     | ListDrills
     | SearchArchive
     | ChangeTags
+    | ShowPatterns
 )
 # Commands that act on the incident whose channel they are typed in.
 InChannelCommand = (

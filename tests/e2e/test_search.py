@@ -187,3 +187,28 @@ async def test_tags_are_added_removed_and_refused_when_malformed(
     emu.ephemerals.clear()
     await in_channel(emu, channel, "tag remove kafka")
     assert (await ephemeral_for(emu)).text == "#1 has no tag `kafka`."
+
+
+async def test_patterns_show_what_comes_back_with_the_incidents_behind(
+    emu: SlackEmulator, bot: RunningBot
+) -> None:
+    await with_published_postmortem(emu, bot, "sev1 payments down", "database, pool")
+    await with_published_postmortem(emu, bot, "sev2 search results empty", "elasticsearch")
+    checkout = await with_published_postmortem(emu, bot, "sev2 checkout slow", "database")
+    await in_channel(emu, checkout, "recurrence-of 1")
+    await emu.wait_for(
+        lambda: any("🔁 Incident #3 is a recurrence" in m.text for m in checkout.messages)
+    )
+    emu.ephemerals.clear()
+    await slash(emu, "patterns")
+    lines = (await ephemeral_for(emu)).text.splitlines()
+    assert lines[0] == "*Patterns over the last 90 days* (3 incidents)"
+    assert "• Payments — 2 incidents (#3, #1)" in lines
+    assert "• database — 2 incidents (#3, #1)" in lines
+    words = lines[lines.index("*Words of contributing factors and root causes*") + 1 :]
+    assert {"• connection — 2 incidents (#3, #1)", "• pool — 2 incidents (#3, #1)"} <= set(words)
+    assert lines[-1] == "*Recurring (1):* #3 recurs #1"
+
+    emu.ephemerals.clear()
+    await slash(emu, "patterns 13x")
+    assert "13x" in (await ephemeral_for(emu)).text
