@@ -143,6 +143,26 @@ async def completion_since(*, session: AsyncSession, since: datetime) -> Complet
     )
 
 
+async def opened_and_completed(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> tuple[int, int]:
+    """Action items (drills' left out) created, and completed, in [since, until)."""
+    opened = await session.execute(
+        select(func.count()).where(
+            ActionItem.created_at >= since, ActionItem.created_at < until, _not_a_drill()
+        )
+    )
+    completed = await session.execute(
+        select(func.count()).where(
+            ActionItem.status == ItemStatus.DONE,
+            ActionItem.completed_at >= since,
+            ActionItem.completed_at < until,
+            _not_a_drill(),
+        )
+    )
+    return int(opened.scalar_one()), int(completed.scalar_one())
+
+
 async def unpublished_postmortems(*, session: AsyncSession) -> int:
     """How many postmortems (not drills' game-day reviews) are not published yet."""
     result = await session.execute(

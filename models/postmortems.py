@@ -80,6 +80,18 @@ async def for_incidents(
     return {postmortem.incident_id: postmortem for postmortem in result.scalars()}
 
 
+async def published_between(
+    *, session: AsyncSession, since: datetime, until: datetime
+) -> list[Postmortem]:
+    """Postmortems published in [since, until), oldest first."""
+    result = await session.execute(
+        select(Postmortem)
+        .where(Postmortem.published_at >= since, Postmortem.published_at < until)
+        .order_by(Postmortem.published_at)
+    )
+    return list(result.scalars())
+
+
 async def unpublished(*, session: AsyncSession) -> list[Postmortem]:
     """Every postmortem not yet published, oldest due first."""
     result = await session.execute(

@@ -109,6 +109,7 @@ async def _run(
 def _register_jobs() -> None:
     # Imported here: the job modules use send_once, which lives beside this registry.
     from scheduler.drills import post_drill_injects
+    from scheduler.newsletter import post_newsletter
     from scheduler.nudges import nudge_updates
     from scheduler.overdue import nudge_overdue_owners
     from scheduler.reconcile import reconcile_incidents
@@ -121,6 +122,7 @@ def _register_jobs() -> None:
     register("postmortem-meetings", "*/5 * * * *", remind_meetings)
     register("weekly-review", "0 9 * * 1", post_weekly_review)
     register("overdue-actions", "30 9 * * 1", nudge_overdue_owners)
+    register("incident-newsletter", "0 15 * * 5", post_newsletter)
     register("drill-injects", "* * * * *", post_drill_injects)
     register("search-index", "* * * * *", build_search_documents)
     # Also every few seconds beside `serve` and `socket` (bot.app.server), and at start-up.

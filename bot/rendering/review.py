@@ -51,13 +51,13 @@ def weekly_review(review: Review, prefix: str) -> list[Post]:
         ).to_dict(),
         *text_sections("review_summary", summary(review)),
         DividerBlock().to_dict(),
-        *_sections(
+        *line_sections(
             "review_overdue",
             [f"*Overdue ({len(overdue)})*", *overdue[:MAIN_OVERDUE_ROWS]]
             if overdue
             else ["*Overdue:* nothing. 🙌"],
         ),
-        *_sections(
+        *line_sections(
             "review_completed",
             [
                 f"*Completed since the last review ({len(completed)})*",
@@ -68,7 +68,7 @@ def weekly_review(review: Review, prefix: str) -> list[Post]:
         ),
     ]
     if review.near_misses:
-        blocks += _sections("review_near_misses", near_miss_lines(review))
+        blocks += line_sections("review_near_misses", near_miss_lines(review))
     more_overdue = overdue[MAIN_OVERDUE_ROWS:]
     more_completed = completed[MAIN_COMPLETED_ROWS:]
     if more_overdue or more_completed:
@@ -86,12 +86,12 @@ def weekly_review(review: Review, prefix: str) -> list[Post]:
         ),
         blocks=blocks,
     )
-    parts = _thread("Overdue", more_overdue, MAIN_OVERDUE_ROWS, len(overdue))
-    parts += _thread("Completed", more_completed, MAIN_COMPLETED_ROWS, len(completed))
+    parts = thread_parts("Overdue", more_overdue, MAIN_OVERDUE_ROWS, len(overdue))
+    parts += thread_parts("Completed", more_completed, MAIN_COMPLETED_ROWS, len(completed))
     replies = [
         Post(
             text=f"Action-item review {review.week}, continued ({index}/{len(parts)})",
-            blocks=_sections(f"review_part_{index}", lines),
+            blocks=line_sections(f"review_part_{index}", lines),
         )
         for index, lines in enumerate(parts, start=1)
     ]
@@ -221,7 +221,7 @@ def overdue_dm(rows: list[ItemRow], today: date, prefix: str) -> Post:
             chunks = chunks[: room - 1]
             left = len(rest) + 1 - sum(len(chunk) for chunk in chunks)
             chunks.append([f"…and {left} more: `/incident actions mine` lists them all."])
-        blocks += _sections("overdue_rest", ["\n".join(chunk) for chunk in chunks])
+        blocks += line_sections("overdue_rest", ["\n".join(chunk) for chunk in chunks])
     return Post(text=f"⏰ You have {count}.", blocks=blocks)
 
 
@@ -235,7 +235,7 @@ def _dm_line(row: ItemRow, today: date, prefix: str) -> str:
     )
 
 
-def _thread(name: str, lines: list[str], shown: int, total: int) -> list[list[str]]:
+def thread_parts(name: str, lines: list[str], shown: int, total: int) -> list[list[str]]:
     """The rest of a list in parts of THREAD_ROWS lines, each headed with its range."""
     parts = []
     for start in range(0, len(lines), THREAD_ROWS):
@@ -245,7 +245,7 @@ def _thread(name: str, lines: list[str], shown: int, total: int) -> list[list[st
     return parts
 
 
-def _sections(block_id: str, lines: list[str]) -> list[dict[str, Any]]:
+def line_sections(block_id: str, lines: list[str]) -> list[dict[str, Any]]:
     """Lines as sections, as few as fit, never cutting a line."""
     return [
         section
