@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     item_prefix: str = Field(default="INC", alias="ACTION_ITEM_PREFIX")
     review_channel: str | None = Field(default=None, alias="ACTION_REVIEW_CHANNEL")
     newsletter_channel: str | None = Field(default=None, alias="NEWSLETTER_CHANNEL")
+    monthly_review_channel: str | None = Field(default=None, alias="REVIEW_CHANNEL")
     timeline_emoji: Annotated[tuple[str, ...], NoDecode] = Field(
         default=("pushpin",), alias="TIMELINE_EMOJI"
     )
@@ -114,7 +115,7 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-10 capital letters or digits, starting with a letter")
         return value
 
-    @field_validator("review_channel", "newsletter_channel")
+    @field_validator("review_channel", "newsletter_channel", "monthly_review_channel")
     @classmethod
     def _review_channel_shape(cls, value: str | None) -> str | None:
         return cls._announce_channel_shape(value)

@@ -109,6 +109,7 @@ async def _run(
 def _register_jobs() -> None:
     # Imported here: the job modules use send_once, which lives beside this registry.
     from scheduler.drills import post_drill_injects
+    from scheduler.monthly import post_monthly_review
     from scheduler.newsletter import post_newsletter
     from scheduler.nudges import nudge_updates
     from scheduler.overdue import nudge_overdue_owners
@@ -123,6 +124,8 @@ def _register_jobs() -> None:
     register("weekly-review", "0 9 * * 1", post_weekly_review)
     register("overdue-actions", "30 9 * * 1", nudge_overdue_owners)
     register("incident-newsletter", "0 15 * * 5", post_newsletter)
+    # The first Monday: APScheduler's cron fields must all match (day 1-7 and a Monday).
+    register("monthly-review", "0 10 1-7 * 1", post_monthly_review)
     register("drill-injects", "* * * * *", post_drill_injects)
     register("search-index", "* * * * *", build_search_documents)
     # Also every few seconds beside `serve` and `socket` (bot.app.server), and at start-up.

@@ -60,6 +60,18 @@ async def resolve_trend(deps: Deps, now: datetime, *, weeks: int) -> list[float 
     return medians
 
 
+async def resolve_medians(deps: Deps, windows: list[Window]) -> list[float | None]:
+    """The median time to resolve (minutes) of each window; None where nothing resolved."""
+    medians: list[float | None] = []
+    async with deps.sessions() as session:
+        for window in windows:
+            resolved = await stat_rows.resolved_between(
+                session=session, since=window.since, until=window.until
+            )
+            medians.append(summarize([minutes for *_, minutes, _ in resolved]).median)
+    return medians
+
+
 async def _measure(session: AsyncSession, window: Window, deps: Deps) -> Figures:
     span = {"since": window.since, "until": window.until}
     declared = await stat_rows.declared_between(session=session, **span)

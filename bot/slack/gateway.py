@@ -140,8 +140,12 @@ class SlackGateway(Directory):
         except SlackRefusal as refusal:
             if refusal.error != "not_in_channel":
                 raise
-        await self.call("conversations.join", channel=channel_id)
+        await self.join(channel_id)
         return channel_id, await self.post(channel_id, text=text, blocks=blocks)
+
+    async def join(self, channel_id: str) -> None:
+        """Join a public channel (already in it is fine)."""
+        await self.call("conversations.join", channel=channel_id)
 
     async def update(
         self, channel: str, ts: str, *, text: str, blocks: list[dict[str, Any]] | None = None
