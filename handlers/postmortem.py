@@ -26,7 +26,10 @@ async def handle_editor_submission(
         for s in (*SECTIONS, *GAME_DAY_SECTIONS)  # the service keeps the incident's own
     }
     channel, user = view["private_metadata"], body["user"]["id"]
-    saved = await save_postmortem(deps, channel_id=channel, sections=sections, by=user)
+    # An empty field clears the tags; a form without the field (opened before it) keeps them.
+    field = values.get(BlockId.POSTMORTEM_TAGS)
+    typed = (field.get("value", {}).get("value") or "") if field is not None else None
+    saved = await save_postmortem(deps, channel_id=channel, sections=sections, by=user, tags=typed)
     blocks = findings_message(saved.findings, publishing=False) + items_message(
         saved.items.made, saved.items.refused
     )

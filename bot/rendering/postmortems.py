@@ -67,6 +67,9 @@ def published_announcement(incident: Incident, postmortem: Postmortem) -> str:
     return "\n".join(lines)
 
 
+MAX_TAGS_INPUT = 500
+
+
 def editor_modal(incident: Incident, postmortem: Postmortem, channel_id: str) -> dict[str, Any]:
     """One field per narrative section, prefilled with what is stored."""
     view = View(
@@ -90,6 +93,19 @@ def editor_modal(incident: Incident, postmortem: Postmortem, channel_id: str) ->
                 ),
             )
             for section in sections_for(is_drill=incident.is_drill)
+        ]
+        + [
+            InputBlock(
+                block_id=BlockId.POSTMORTEM_TAGS,
+                label="Tags",
+                optional=True,
+                hint="Commas or spaces between them, e.g. database, third-party; searched by tag:",
+                element=PlainTextInputElement(
+                    action_id="value",
+                    max_length=MAX_TAGS_INPUT,
+                    initial_value=", ".join(incident.tag_names) or None,
+                ),
+            )
         ],
     )
     result: dict[str, Any] = view.to_dict()

@@ -13,6 +13,7 @@ from bot.services.action_items import create_action_item
 from bot.services.deps import Deps
 from bot.services.incidents import incident_in
 from bot.services.postmortems import postmortem_in, save_sections, share
+from bot.services.tags import set_tags
 from models import action_items as item_rows
 
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
@@ -36,9 +37,17 @@ class Saved:
 
 
 async def save_postmortem(
-    deps: Deps, *, channel_id: str, sections: dict[str, str], by: str
+    deps: Deps,
+    *,
+    channel_id: str,
+    sections: dict[str, str],
+    by: str,
+    tags: str | None = None,
 ) -> Saved:
-    """Store the sections (checked for blame), make items of new ACTION ITEMS lines, re-draft."""
+    """Store the sections (checked for blame), make items of new ACTION ITEMS lines, set the
+    tags as written (when the form had them), re-draft."""
+    if tags is not None:
+        await set_tags(deps, channel_id=channel_id, typed=tags, by=by)
     findings = await save_sections(deps, channel_id=channel_id, sections=sections, by=by)
     incident, postmortem = await postmortem_in(deps, channel_id)
     items = await items_from_section(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.domain.search import TAG
 from bot.errors import UserFacingError
 from bot.rendering.tags import tags_changed
@@ -55,6 +57,24 @@ async def change_tags(
             change.record("tags_removed", tags=gone)
             text = tags_changed(gone, by, added=False)
         change.then(lambda i: post_notice(deps, i, text))
+
+
+async def set_tags(deps: Deps, *, channel_id: str, typed: str, by: str) -> None:
+    """Make the incident's tags exactly those written (the postmortem form's field)."""
+    wanted = read_tags(tuple(t for t in re.split(r"[,\s]+", typed) if t))
+    async with incident_change(deps, channel_id, by=by) as change:
+        incident = change.incident
+        have = set(incident.tag_names)
+        new, gone = [t for t in wanted if t not in have], sorted(have - set(wanted))
+        if not new and not gone:
+            return
+        if len(wanted) > MAX_TAGS:
+            raise UserFacingError(f"An incident holds at most {MAX_TAGS} tags.")
+        for tag in new:
+            tag_rows.add(incident, tag=tag, by=by, at=change.at)
+        for tag in gone:
+            tag_rows.remove(incident, tag=tag)
+        change.record("tags_set", added=new, removed=gone)
 
 
 def _listed(tags: list[str]) -> str:

@@ -71,6 +71,7 @@ class BlockId(StrEnum):
     HOME_ALL = "home_all"
     HOME_FIGURES = "home_figures"
     SECTION_PREFIX = "section_"
+    POSTMORTEM_TAGS = "postmortem_tags"
     FINDINGS = "findings"
     FINDINGS_ACTIONS = "findings_actions"
     ITEM_PREFIX = "action_"  # an item in a list: action_<n>, and its controls action_<n>_controls

@@ -212,3 +212,32 @@ async def test_patterns_show_what_comes_back_with_the_incidents_behind(
     emu.ephemerals.clear()
     await slash(emu, "patterns 13x")
     assert "13x" in (await ephemeral_for(emu)).text
+
+
+async def test_the_postmortem_form_sets_the_tags(emu: SlackEmulator, bot: RunningBot) -> None:
+    channel = await with_published_postmortem(emu, bot, "sev1 payments down", "database")
+    # Another incident's form: its tags written, then found by them.
+    other = await declare(emu, "sev1 queue backlog")
+    bot.clock.advance(timedelta(minutes=30))
+    await in_channel(emu, other, "resolve drained")
+    await emu.wait_for(
+        lambda: any("is drafted from the timeline" in m.text for m in other.messages)
+    )
+    emu.views.clear()
+    await in_channel(emu, other, "postmortem edit")
+    await emu.wait_for(lambda: len(emu.views) == 1)
+    [view] = emu.views.values()
+    [tags] = [b for b in view.view["blocks"] if b["block_id"] == BlockId.POSTMORTEM_TAGS]
+    assert "initial_value" not in tags["element"]
+    await emu.submit_view(
+        view.id,
+        values={
+            f"{BlockId.SECTION_PREFIX}root_cause": {"value": "The consumer lagged behind."},
+            BlockId.POSTMORTEM_TAGS: {"value": "Kafka, third-party"},
+        },
+    )
+    saved = await ephemeral_for(emu)
+    assert "Blameless check" in block_text(saved.blocks)
+    await emu.wait_for(lambda: "`kafka` · `third-party`" in block_text(card_of(other).blocks))
+    assert "*#2* queue backlog" in await found(emu, "consumer tag:kafka")
+    assert "*Tags*\n`database`" in block_text(card_of(channel).blocks)
