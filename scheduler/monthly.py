@@ -17,6 +17,7 @@ from bot.services.patterns import patterns_of
 from bot.services.stats import resolve_medians
 from models import action_items as item_rows
 from models import incidents as incident_rows
+from models import ledger
 from models import postmortems as postmortem_rows
 from scheduler.delivery import deliver_once
 
@@ -75,8 +76,12 @@ async def post_monthly_review(deps: Deps, now: datetime) -> int:
     if channel is None:
         logger.warning("job %s: nothing posted; set REVIEW_CHANNEL or ACTION_REVIEW_CHANNEL", JOB)
         return 0
-    review = await build_monthly_review(deps, now)
     key = f"{JOB}:{channel}:{month_before(now, deps).since.strftime('%Y-%m')}"
+    async with deps.sessions() as session:
+        done = await ledger.get(session=session, key=key)
+    if done is not None and done.sent_at is not None:
+        return 0  # the usual case on a rerun: no need to compute it again
+    review = await build_monthly_review(deps, now)
     owners = {owner for owner in review.open_items if owner}
     names = await deps.slack.user_names(owners) if owners else {}
     markdown = agenda(review, deps.policy.catalog, names)

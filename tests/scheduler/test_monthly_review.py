@@ -108,6 +108,11 @@ async def test_the_monthly_review_posts_last_months_agenda_once(
     finally:
         await other.close()
     assert sorted(counts) == [0, 1]
+    restarted = build_runtime(bot.runtime.deps.settings, clock=FrozenClock(MONDAY))
+    try:  # a restart the same day, and the next Monday: nothing again
+        assert await run_job(restarted.deps, "monthly-review", now=MONDAY + timedelta(hours=1)) == 0
+    finally:
+        await restarted.close()
     assert await run_job(bot.runtime.deps, "monthly-review", now=MONDAY + timedelta(days=7)) == 0
 
     [canvas] = emu.workspace.canvases.values()
